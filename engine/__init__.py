@@ -1,0 +1,1 @@
+"""raflow engine: definitions, cases, clocks, calendars, store, access. Never imports Flask."""

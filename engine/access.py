@@ -1,0 +1,68 @@
+"""Who may do what: task roles, assignment, and need-to-know for confidential (medical) data.
+
+Navy 1-5 and California § 11068: medical information goes only to those with a need to know; a
+supervisor may learn restrictions and the accommodation, never diagnoses or medical documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from .errors import Forbidden
+from .store import User
+
+REQUESTER = "requester"
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    display_name: str
+    jurisdiction: str
+    roles: frozenset[str]
+
+
+def load_actor(session, name: str) -> Actor:
+    row = session.execute(select(User.name, User.display_name, User.jurisdiction, User.roles)
+                          .where(User.name == name)).first()
+    if row is None:
+        raise Forbidden(f"unknown user {name!r}")
+    return Actor(row.name, row.display_name, row.jurisdiction, frozenset(row.roles or ()))
+
+
+def can_work(actor: Actor, *, jurisdiction: str, role: str, assignee: str | None, requester: str) -> bool:
+    """A task is worked by its assignee, or by a holder of its lane role in the case's jurisdiction.
+
+    The requester lane is the case's own requester, never every user holding a requester role.
+    """
+    if assignee is not None:
+        return assignee == actor.name
+    if role == REQUESTER:
+        return actor.name == requester
+    return actor.jurisdiction == jurisdiction and role in actor.roles
+
+
+def check_can_work(actor: Actor, **task) -> None:
+    if not can_work(actor, **task):
+        if task.get("assignee") and task["assignee"] != actor.name:
+            raise Forbidden(f"this task is assigned to {task['assignee']}")
+        raise Forbidden(f"this task is for the {task['role']} role, which {actor.name} does not hold")
+
+
+def is_staff(actor: Actor, jurisdiction: str) -> bool:
+    """Holds a role other than requester in the case's jurisdiction."""
+    return actor.jurisdiction == jurisdiction and bool(actor.roles - {REQUESTER})
+
+
+def may_see_confidential(actor: Actor, *, jurisdiction: str, need_to_know: frozenset[str], requester: str) -> bool:
+    if actor.name == requester:
+        return True
+    return actor.jurisdiction == jurisdiction and bool(actor.roles & need_to_know)
+
+
+def redact(data: dict, confidential: frozenset[str] | set[str], allowed: bool) -> dict:
+    if allowed:
+        return dict(data)
+    return {k: ("(confidential)" if k in confidential else v) for k, v in data.items()}

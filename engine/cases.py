@@ -1,0 +1,338 @@
+"""The cases service: start a case, list/claim/release/complete tasks, withdraw, send case events,
+fire due timers. Each call is one transaction: the workflow and every projection change together or
+not at all. The web layer and the CLI call only this (and definitions/users), never SpiffWorkflow.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import and_, insert, or_, select, update
+
+from . import access, clock, runtime, serialization
+from .definitions import Registry
+from .errors import Conflict, Forbidden, NotFound, RaflowError, ScriptError, ValidationFailed
+from .helpers import HELPER_NAMES, TRACKING_KEY
+from .projections import save_case
+from .store import Case, Event, Task, Timer
+
+log = logging.getLogger("raflow.cases")
+_DATA_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass
+class TaskRow:
+    id: str
+    case_id: int
+    title: str
+    role: str
+    assignee: str | None
+    form_key: str | None
+    due_at: object
+    created_at: object
+    case_title: str
+    requester: str
+    jurisdiction: str
+    spec_id: str
+
+
+class CaseService:
+    def __init__(self, db, registry: Registry | None = None):
+        self.db = db
+        self.registry = registry or Registry()
+
+    # -- starting ----------------------------------------------------------------------------
+    def start_case(self, jurisdiction: str, process_id: str, actor_name: str, data: dict | None = None,
+                   requester: str | None = None, title: str | None = None) -> int:
+        data = _check_start_data(data or {})
+        with self.db.transaction() as s:
+            actor = access.load_actor(s, actor_name)
+            deployed = self.registry.current(s, jurisdiction)
+            if actor.jurisdiction != jurisdiction:
+                raise Forbidden(f"{actor.name} belongs to {actor.jurisdiction}, not {jurisdiction}")
+            if process_id not in deployed.jurisdiction.start_processes:
+                starts = ", ".join(deployed.jurisdiction.start_processes)
+                raise NotFound(f"process {process_id!r} cannot be started in {jurisdiction} (startable: {starts})")
+            requester = (requester or actor.name).strip()
+            if requester != actor.name and not access.is_staff(actor, jurisdiction):
+                raise Forbidden("only staff may record a request on someone else's behalf")
+            spec, subs = deployed.specs(process_id)
+            now = clock.now()
+            case = Case(jurisdiction=jurisdiction, process_id=process_id, definition_id=deployed.version_id,
+                        status="open", requester=requester, started_by=actor.name,
+                        title=(title or f"{spec.description or process_id} for {requester}")[:256],
+                        created_at=now, updated_at=now, summary={}, workflow="{}", version=0)
+            s.add(case)
+            s.flush()
+            workflow = BpmnWorkflow(spec, subs, script_engine=deployed.script_engine)
+            start_data = {"case_id": case.id, "case_requester": requester, "case_started_by": actor.name, **data}
+            with _engine_errors():
+                for task in workflow.get_tasks(state=TaskState.READY):
+                    task.set_data(**start_data)
+                workflow.do_engine_steps()
+            save_case(s, case, workflow, deployed, actor.name,
+                      [("case_started", None, {"process": process_id, "requester": requester,
+                                               "version": deployed.content_hash[:12]})])
+            return case.id
+
+    # -- tasks -------------------------------------------------------------------------------
+    def list_tasks(self, actor_name: str, scope: str = "all") -> list[TaskRow]:
+        """My tasks (assigned to me), my role queues (unassigned, a role I hold), my requester tasks."""
+        with self.db.transaction() as s:
+            actor = access.load_actor(s, actor_name)
+            mine = Task.assignee == actor.name
+            queue = and_(Task.assignee.is_(None), or_(
+                and_(Task.role.in_(actor.roles - {access.REQUESTER}), Case.jurisdiction == actor.jurisdiction),
+                and_(Task.role == access.REQUESTER, Case.requester == actor.name)))
+            where = {"mine": mine, "queue": queue}.get(scope, or_(mine, queue))
+            rows = s.execute(
+                select(Task.id, Task.case_id, Task.title, Task.role, Task.assignee, Task.form_key, Task.due_at,
+                       Task.created_at, Case.title.label("case_title"), Case.requester, Case.jurisdiction,
+                       Task.spec_id)
+                .join(Case, Case.id == Task.case_id).where(where)
+                .order_by(Task.due_at.is_(None), Task.due_at, Task.created_at))
+            return [TaskRow(*r) for r in rows]
+
+    def get_task(self, task_id: str, actor_name: str) -> dict:
+        """A task with its form, instructions and the case data the actor may see."""
+        with self.db.transaction() as s:
+            actor = access.load_actor(s, actor_name)
+            row, case = self._task_and_case(s, task_id)
+            access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=row.assignee,
+                                  requester=case.requester)
+            deployed = self.registry.get(s, case.definition_id)
+            workflow = self._load(case, deployed)
+            task = runtime.find_task(workflow, task_id)
+            form = deployed.form(row.form_key)
+            values = {k: v for k, v in task.data.items() if form and k in form.fields}
+            confidential = form.confidential_fields if form else frozenset()
+            allowed = access.may_see_confidential(actor, jurisdiction=case.jurisdiction, requester=case.requester,
+                                                  need_to_know=deployed.jurisdiction.need_to_know)
+            return {"id": row.id, "case_id": case.id, "title": row.title, "role": row.role,
+                    "assignee": row.assignee, "due_at": row.due_at, "form_key": row.form_key,
+                    "form": form.schema if form else None, "instructions": runtime.instructions_of(task),
+                    "values": access.redact(values, confidential, allowed), "case_version": case.version}
+
+    def claim(self, task_id: str, actor_name: str) -> None:
+        with self.db.transaction() as s:
+            actor = access.load_actor(s, actor_name)
+            row, case = self._task_and_case(s, task_id)
+            if row.assignee == actor.name:
+                return
+            if row.assignee is not None:
+                raise Conflict(f"task already claimed by {row.assignee}")
+            access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=None,
+                                  requester=case.requester)
+            done = s.execute(update(Task).where(Task.id == task_id, Task.assignee.is_(None))
+                             .values(assignee=actor.name))
+            if done.rowcount != 1:
+                raise Conflict("task was claimed by someone else in the meantime")
+            _event(s, case.id, actor.name, "task_claimed", task_id, {"task": row.title})
+
+    def release(self, task_id: str, actor_name: str) -> None:
+        with self.db.transaction() as s:
+            actor = access.load_actor(s, actor_name)
+            row, case = self._task_and_case(s, task_id)
+            if row.assignee != actor.name:
+                raise Forbidden("only the person who claimed a task can release it")
+            s.execute(update(Task).where(Task.id == task_id).values(assignee=None))
+            _event(s, case.id, actor.name, "task_released", task_id, {"task": row.title})
+
+    def complete(self, task_id: str, actor_name: str, data: dict, expected_version: int | None = None) -> int:
+        """Validate the form data, complete the task, run the engine to the next wait; returns case id."""
+        with self.db.transaction() as s:
+            actor = access.load_actor(s, actor_name)
+            row, case = self._task_and_case(s, task_id)
+            access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=row.assignee,
+                                  requester=case.requester)
+            if expected_version is not None and expected_version != case.version:
+                raise Conflict("this case changed since you opened the task; reload and try again")
+            deployed = self.registry.get(s, case.definition_id)
+            form = deployed.form(row.form_key)
+            clean = form.validate(data) if form else _check_start_data(data)
+            workflow = self._load(case, deployed)
+            task = runtime.find_task(workflow, task_id)
+            if task is None or task.state != TaskState.READY:
+                raise Conflict("this task is no longer open (already completed or cancelled)")
+            tracked = {k: clean[k] for k in deployed.jurisdiction.tracking_fields
+                       if k in clean and not (form and k in form.confidential_fields)}
+            with _engine_errors():
+                runtime.complete_user_task(workflow, task, clean)
+            if tracked:
+                workflow.data.setdefault(TRACKING_KEY, {}).update(tracked)
+            shown = access.redact(clean, form.confidential_fields if form else frozenset(), False)
+            save_case(s, case, workflow, deployed, actor.name,
+                      [("task_completed", task_id, {"task": row.title, "data": shown})])
+            return case.id
+
+    # -- case events -------------------------------------------------------------------------
+    def withdraw(self, case_id: int, actor_name: str, reason: str = "") -> None:
+        """Navy 1-7: withdrawal at any point closes the request (the diagram sends the confirmation)."""
+        with self.db.transaction() as s:
+            actor = access.load_actor(s, actor_name)
+            case = self._case(s, case_id)
+            if actor.name != case.requester and not access.is_staff(actor, case.jurisdiction):
+                raise Forbidden("only the requester or staff of the jurisdiction may withdraw a request")
+            if case.status != "open":
+                raise Conflict(f"the case is {case.status}; only an open case can be withdrawn")
+            deployed = self.registry.get(s, case.definition_id)
+            workflow = self._load(case, deployed)
+            with _engine_errors():
+                delivered = runtime.send_message(workflow, "withdrawal", {"withdrawal_reason": reason})
+                if not delivered:
+                    workflow.cancel()
+            save_case(s, case, workflow, deployed, actor.name,
+                      [("case_withdrawn", None, {"reason": reason[:500]})], status="withdrawn")
+
+    def send_event(self, case_id: int, name: str, actor_name: str, data: dict | None = None) -> None:
+        """Deliver a named case event (e.g. ada_complaint) the diagram catches with a message event."""
+        payload = _check_start_data(data or {})
+        with self.db.transaction() as s:
+            actor = access.load_actor(s, actor_name)
+            case = self._case(s, case_id)
+            if actor.name != case.requester and not access.is_staff(actor, case.jurisdiction):
+                raise Forbidden("only the requester or staff may act on this case")
+            deployed = self.registry.get(s, case.definition_id)
+            workflow = self._load(case, deployed)
+            if not runtime.catches_message(workflow, name):
+                raise NotFound(f"this procedure has no case event {name!r}")
+            with _engine_errors():
+                if not runtime.send_message(workflow, name, payload):
+                    raise Conflict(f"the case is not waiting for {name!r} now")
+            save_case(s, case, workflow, deployed, actor.name, [("case_event", None, {"event": name})])
+
+    # -- timers ------------------------------------------------------------------------------
+    def due_case_ids(self, limit: int = 100) -> list[int]:
+        with self.db.transaction() as s:
+            rows = s.execute(select(Timer.case_id).where(Timer.fire_at <= clock.now())
+                             .order_by(Timer.fire_at).limit(limit)).scalars()
+            return list(dict.fromkeys(rows))
+
+    def fire_due_timers(self, limit: int = 100) -> int:
+        """Fire every due timer of up to `limit` cases; returns how many timers fired.
+
+        Each case is its own transaction; on PostgreSQL the case row is locked with SKIP LOCKED and
+        due-ness re-checked under the lock, so any number of workers fire each timer exactly once.
+        """
+        fired = 0
+        for case_id in self.due_case_ids(limit):
+            try:
+                fired += self._fire_case(case_id)
+            except Conflict:
+                continue
+            except RaflowError as err:
+                self._record_failure(case_id, err)
+        return fired
+
+    def _fire_case(self, case_id: int) -> int:
+        with self.db.transaction() as s:
+            q = select(Case).where(Case.id == case_id)
+            if self.db.is_postgres:
+                q = q.with_for_update(skip_locked=True)
+            case = s.execute(q).scalar()
+            if case is None:
+                return 0
+            now = clock.now()
+            due = list(s.execute(select(Timer.id, Timer.spec_id).where(Timer.case_id == case_id,
+                                                                         Timer.fire_at <= now)))
+            if not due:
+                return 0
+            deployed = self.registry.get(s, case.definition_id)
+            workflow = self._load(case, deployed)
+            with _engine_errors():
+                runtime.fire_timers(workflow)
+            save_case(s, case, workflow, deployed, "timer",
+                      [("timer_fired", t.id, {"timer": t.spec_id}) for t in due])
+            return len(due)
+
+    def _record_failure(self, case_id: int, err: Exception) -> None:
+        log.error("case %s: timer could not fire: %s", case_id, err)
+        with self.db.transaction() as s:
+            s.execute(update(Case).where(Case.id == case_id).values(status="error"))
+            s.execute(Timer.__table__.delete().where(Timer.case_id == case_id))
+            _event(s, case_id, "timer", "engine_error", None, {"error": str(err)[:500]})
+
+    # -- reading -----------------------------------------------------------------------------
+    def get_case(self, case_id: int, actor_name: str) -> dict:
+        with self.db.transaction() as s:
+            actor = access.load_actor(s, actor_name)
+            case = self._case(s, case_id)
+            if actor.name != case.requester and actor.jurisdiction != case.jurisdiction:
+                raise Forbidden("this case belongs to another jurisdiction")
+            if actor.name != case.requester and not access.is_staff(actor, case.jurisdiction):
+                raise Forbidden("you may only see your own requests")
+            tasks = s.execute(select(Task.id, Task.title, Task.role, Task.assignee, Task.due_at)
+                              .where(Task.case_id == case_id).order_by(Task.created_at)).all()
+            events = s.execute(select(Event.at, Event.actor, Event.kind, Event.task_id, Event.detail)
+                               .where(Event.case_id == case_id).order_by(Event.id)).all()
+            return {"id": case.id, "title": case.title, "jurisdiction": case.jurisdiction,
+                    "process_id": case.process_id, "status": case.status, "requester": case.requester,
+                    "started_by": case.started_by, "created_at": case.created_at, "closed_at": case.closed_at,
+                    "version": case.version, "summary": case.summary,
+                    "tasks": [dict(r._mapping) for r in tasks], "history": [dict(r._mapping) for r in events]}
+
+    def load_workflow(self, case_id: int):
+        """The live workflow of a case (read-only use: tests, diagrams, diagnostics)."""
+        with self.db.transaction() as s:
+            case = self._case(s, case_id)
+            return self._load(case, self.registry.get(s, case.definition_id))
+
+    # -- internals ---------------------------------------------------------------------------
+    def _load(self, case, deployed):
+        spec, subs = deployed.specs(case.process_id)
+        return serialization.loads(case.workflow, spec, subs, deployed.script_engine)
+
+    def _case(self, s, case_id) -> Case:
+        case = s.execute(select(Case).where(Case.id == int(case_id))).scalar()
+        if case is None:
+            raise NotFound(f"no case {case_id}")
+        return case
+
+    def _task_and_case(self, s, task_id):
+        row = s.execute(select(Task).where(Task.id == str(task_id))).scalar()
+        if row is None:
+            done = s.execute(select(Event.id).where(Event.task_id == str(task_id),
+                                                    Event.kind == "task_completed")).first()
+            if done:
+                raise Conflict("this task was already completed")
+            raise NotFound(f"no open task {task_id}")
+        return row, self._case(s, row.case_id)
+
+
+def _event(s, case_id, actor, kind, task_id, detail):
+    s.execute(insert(Event).values(case_id=case_id, at=clock.now(), actor=actor, kind=kind, task_id=task_id,
+                                   detail=detail))
+
+
+def _check_start_data(data) -> dict:
+    if not isinstance(data, dict):
+        raise ValidationFailed({"_data": "data must be a JSON object of field values"})
+    errors = {str(k): "field names must be snake_case and not a helper name" for k in data
+              if not isinstance(k, str) or not _DATA_KEY.match(k) or k in HELPER_NAMES}
+    if errors:
+        raise ValidationFailed(errors)
+    return dict(data)
+
+
+class _engine_errors:
+    """Turn SpiffWorkflow errors inside a step into ScriptError naming the element (no traceback)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or isinstance(exc, RaflowError) and not isinstance(exc, ScriptError):
+            return False
+        if isinstance(exc, (SpiffWorkflowException, ScriptError)):
+            raise ScriptError(f"{runtime.element_of(exc)}: {_first_line(exc)}") from exc
+        return False
+
+
+def _first_line(exc) -> str:
+    inner = getattr(exc, "exception", None) or exc
+    return str(inner).splitlines()[0] if str(inner) else type(inner).__name__

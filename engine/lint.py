@@ -1,0 +1,185 @@
+"""Check a jurisdiction bundle before it can be deployed; every problem names file, line and element.
+
+Checks: safe, well-formed XML (no DOCTYPE, so no external entities or entity bombs); BPMN schema and
+SpiffWorkflow parsing; every user task in a lane that is a configured role and naming an existing,
+valid form; every script, condition and timer text compiling in the sandbox.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from .errors import Problem
+from .forms import parse_form
+from .jurisdiction import CONFIG_NAME, Jurisdiction, parse_config
+from .scripting import check_text
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def parse_xml_safely(data: str, filename: str):
+    """Parse diagram XML, refusing DOCTYPEs outright; returns (root or None, problems)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    head = raw[:4096].upper()
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in raw.upper():
+        line = raw[: raw.upper().find(b"<!")].count(b"\n") + 1
+        return None, [Problem(filename, line, None, "DOCTYPE/ENTITY declarations are not allowed in diagrams")]
+    try:
+        root = etree.fromstring(raw, _XML_PARSER)
+    except etree.XMLSyntaxError as err:
+        return None, [Problem(filename, err.lineno, None, f"not well-formed XML: {err.msg}")]
+    return root, []
+
+
+def form_key_of(node) -> str | None:
+    for prop in node.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
+        if prop.get("name") == "formKey":
+            return (prop.get("value") or "").strip() or None
+    return None
+
+
+class BundleLinter:
+    """Lints one bundle (see definitions.Bundle); `display` maps bundle names to shown paths."""
+
+    def __init__(self, bundle):
+        self.bundle = bundle
+        self.problems: list[Problem] = []
+        self.jurisdiction: Jurisdiction | None = None
+        self.forms: dict = {}
+        self.roots: dict[str, object] = {}
+
+    def shown(self, name: str) -> str:
+        return self.bundle.display.get(name, name)
+
+    def add(self, name, line, element, message):
+        self.problems.append(Problem(self.shown(name), line, element, message))
+
+    def run(self) -> list[Problem]:
+        self._config()
+        self._forms()
+        for name in self.bundle.bpmn_names():
+            root, problems = parse_xml_safely(self.bundle.files[name], self.shown(name))
+            self.problems.extend(problems)
+            if root is not None:
+                self.roots[name] = root
+                self._schema(name, root)
+                self._elements(name, root)
+        if not self.bundle.bpmn_names():
+            self.add(CONFIG_NAME, 1, None, "the folder has no .bpmn files")
+        if self.roots and not any(p.message.startswith("BPMN schema") for p in self.problems):
+            self._spiff()
+        return self.problems
+
+    def _config(self):
+        text = self.bundle.files.get(CONFIG_NAME)
+        if text is None:
+            self.add(CONFIG_NAME, 1, None, f"missing {CONFIG_NAME} (name, timezone, roles, ...)")
+            return
+        self.jurisdiction, problems = parse_config(text, self.shown(CONFIG_NAME), self.bundle.folder_name)
+        self.problems.extend(problems)
+
+    def _forms(self):
+        for name in self.bundle.form_names():
+            key = name[len("forms/"):-len(".json")]
+            form, problems = parse_form(key, self.bundle.files[name])
+            for message in problems:
+                line = int(message.split(":")[0][5:]) if message.startswith("line ") else 1
+                self.add(name, line, key, message)
+            if form is not None:
+                self.forms[key] = form
+
+    def _schema(self, name, root):
+        try:
+            VALIDATOR.validate(root, self.shown(name))
+        except ValidationException as err:
+            self.add(name, err.line_number or 1, None, f"BPMN schema: {err}")
+
+    def _elements(self, name, root):
+        j = self.jurisdiction
+        for process in root.iterfind(".//bpmn:process", NS):
+            lane_of = {}
+            for lane in process.iterfind(".//bpmn:lane", NS):
+                if j is not None and j.role_for_lane(lane.get("name")) is None:
+                    roles = ", ".join(j.roles)
+                    self.add(name, lane.sourceline, lane.get("id"),
+                             f"lane {lane.get('name')!r} is not a role of this jurisdiction ({roles})")
+                for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+                    lane_of[(ref.text or "").strip()] = lane
+            for task in process.iterfind(".//bpmn:userTask", NS):
+                self._user_task(name, task, lane_of)
+            for script in process.iterfind(".//bpmn:scriptTask", NS):
+                body = script.find("bpmn:script", NS)
+                self._text(name, script, body.text if body is not None else None, "exec", "script")
+        for node in root.iter():
+            tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
+            owner = node.getparent()
+            if tag in ("preScript", "postScript") and etree.QName(node).namespace == SPIFF:
+                self._text(name, owner.getparent(), node.text, "exec", tag)
+            elif tag == "conditionExpression":
+                self._text(name, owner, node.text, "eval", "condition")
+            elif tag == "timerEventDefinition":
+                exprs = [c for c in node if isinstance(c.tag, str)
+                         and etree.QName(c).localname in ("timeDate", "timeDuration", "timeCycle")]
+                if not exprs:
+                    self.add(name, node.sourceline, owner.get("id"), "timer has no timeDate, timeDuration or timeCycle")
+                for expr in exprs:
+                    self._text(name, owner, expr.text, "eval", "timer")
+
+    def _user_task(self, name, task, lane_of):
+        tid = task.get("id")
+        if tid not in lane_of:
+            self.add(name, task.sourceline, tid, "user task is not in a lane: every step needs a role")
+        key = form_key_of(task)
+        if key is None:
+            self.add(name, task.sourceline, tid, "user task has no formKey property")
+        elif f"forms/{key}.json" not in self.bundle.files:
+            self.add(name, task.sourceline, tid, f"form {key!r} not found ({self.bundle.forms_shown}/{key}.json)")
+        elif key not in self.forms:
+            self.add(name, task.sourceline, tid, f"form {key!r} is not a valid form (see its own errors)")
+
+    def _text(self, name, element, text, mode, what):
+        eid = element.get("id") if element is not None else None
+        if text is None or not text.strip():
+            self.add(name, element.sourceline if element is not None else 1, eid, f"empty {what}")
+            return
+        refusal = check_text(text, mode)
+        if refusal:
+            self.add(name, element.sourceline, eid, f"{what} refused by the sandbox: {refusal}")
+
+    def _spiff(self):
+        parser = SpiffBpmnParser()
+        lines = {}
+        for name, root in self.roots.items():
+            for node in root.iter():
+                if isinstance(node.tag, str) and node.get("id"):
+                    lines[node.get("id")] = (name, node.sourceline)
+            try:
+                parser.add_bpmn_xml(root, self.shown(name))
+            except ValidationException as err:
+                self._spiff_problem(err, lines, name)
+                return
+            except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain errors on odd diagrams
+                self.add(name, 1, None, f"SpiffWorkflow could not read the diagram: {err}")
+                return
+        starts = self.jurisdiction.start_processes if self.jurisdiction else ()
+        for pid in starts:
+            if pid not in parser.get_process_ids():
+                self.add(CONFIG_NAME, 1, "start_processes", f"process {pid!r} is not defined in any diagram")
+        for pid in parser.get_process_ids():
+            try:
+                parser.get_subprocess_specs(pid)
+            except ValidationException as err:
+                self._spiff_problem(err, lines, None)
+            except Exception as err:  # noqa: BLE001
+                name, line = lines.get(pid, (next(iter(self.roots)), 1))
+                self.add(name, line, pid, f"SpiffWorkflow could not build the process: {err}")
+
+    def _spiff_problem(self, err, lines, fallback):
+        eid = getattr(err, "id", "") or None
+        name, line = lines.get(eid, (fallback or next(iter(self.roots)), err.line_number or 1))
+        self.add(name, line, eid, str(err).splitlines()[0])

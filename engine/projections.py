@@ -1,0 +1,105 @@
+"""Write a case back: its serialized workflow and every projection row, in the caller's transaction.
+
+The case row is updated only if its `version` is still the one that was loaded; otherwise the
+whole transaction fails with Conflict, so a stale write is never applied (two people completing the
+same task: exactly one wins).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, insert, select, update
+
+from . import clock, runtime, serialization
+from .calendars import LegalClock
+from .errors import Conflict
+from .helpers import CLOCKS_KEY, TRACKING_KEY
+from .store import Case, Event, Task, Timer
+
+
+def clock_summary(workflow, calendar) -> dict:
+    """Every case clock as shown to people: due date, held days, elapsed less abeyance, met."""
+    today = calendar.local_date(clock.now())
+    out = {}
+    for name, raw in (workflow.data.get(CLOCKS_KEY) or {}).items():
+        lc = LegalClock.from_dict(raw)
+        due = lc.due_date()
+        out[name] = {
+            "start": lc.start.isoformat(), "days": lc.days, "due": due.isoformat() if due else None,
+            "held": lc.is_held, "days_held": lc.days_held(today),
+            "held_since": lc.holds[-1].start.isoformat() if lc.is_held else None,
+            "elapsed": lc.elapsed(today), "stopped": lc.stopped.isoformat() if lc.stopped else None,
+            "met": lc.met(), "expedited": lc.expedited_due.isoformat() if lc.expedited_due else None,
+            "days_left": (due - today).days if due and not lc.stopped else None,
+        }
+    return out
+
+
+def outcome_of(workflow) -> str | None:
+    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
+            if isinstance(t.task_spec, EndEvent) and t.workflow is workflow]
+    if not ends:
+        return None
+    last = max(ends, key=lambda t: t.last_state_change)
+    return last.task_spec.bpmn_name or last.task_spec.bpmn_id
+
+
+def save_case(session, case, workflow, deployed, actor: str, events: list[tuple], status: str | None = None):
+    """Persist workflow and projections; `case` is the loaded row (id, version, status, ...).
+
+    `events` are (kind, task_id, detail) tuples appended to the history. Returns the new version.
+    """
+    now = clock.now()
+    runtime.sync_clock_timers(workflow)
+    jurisdiction = deployed.jurisdiction
+    tasks = runtime.open_user_tasks(workflow)
+    timers = runtime.waiting_timers(workflow)
+    done = workflow.is_completed()
+    new_status = status or case.status
+    if done and new_status == "open":
+        new_status = "closed"
+    summary = {
+        "tracking": dict(workflow.data.get(TRACKING_KEY) or {}),
+        "clocks": clock_summary(workflow, jurisdiction.calendar),
+        "outcome": outcome_of(workflow) if done else None,
+        "current": [t.title for t in tasks],
+    }
+    result = session.execute(
+        update(Case).where(Case.id == case.id, Case.version == case.version).values(
+            workflow=serialization.dumps(workflow), version=case.version + 1, status=new_status,
+            summary=summary, updated_at=now, closed_at=now if done and case.closed_at is None else case.closed_at))
+    if result.rowcount != 1:
+        raise Conflict("this case was changed by someone else in the meantime; reload and try again")
+
+    previous = {r.id: r for r in session.execute(
+        select(Task.id, Task.assignee, Task.created_at).where(Task.case_id == case.id))}
+    session.execute(delete(Task).where(Task.case_id == case.id))
+    session.execute(delete(Timer).where(Timer.case_id == case.id))
+    rows = []
+    for t in tasks:
+        old = previous.get(t.id)
+        role = jurisdiction.role_for_lane(t.lane) or (t.lane or "")
+        rows.append(dict(id=t.id, case_id=case.id, spec_id=t.spec_id, process_id=t.process_id, title=t.title,
+                         role=role, assignee=old.assignee if old else None, form_key=t.form_key,
+                         due_at=t.due_at, created_at=old.created_at if old else now))
+        if old is None:
+            events.append(("task_opened", t.id, {"task": t.title, "role": role,
+                                                 "due": t.due_at.isoformat() if t.due_at else None}))
+    if rows:
+        session.execute(insert(Task), rows)
+    if timers:
+        session.execute(insert(Timer), [dict(id=t.id, case_id=case.id, spec_id=t.spec_id, fire_at=t.fire_at,
+                                             interrupting=t.interrupting) for t in timers])
+    if done and case.status == "open":
+        events.append(("case_closed", None, {"outcome": summary["outcome"]}))
+    if events:
+        session.execute(insert(Event), [dict(case_id=case.id, at=now, actor=actor, kind=k, task_id=tid,
+                                             detail=detail) for k, tid, detail in events])
+    return case.version + 1
+
+
+def today_iso(calendar) -> str:
+    return calendar.local_date(clock.now()).isoformat() if calendar else date.today().isoformat()

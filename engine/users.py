@@ -1,0 +1,54 @@
+"""Users and their roles per jurisdiction (roles must exist in the jurisdiction's deployed config)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from . import clock
+from .errors import NotFound, RaflowError
+from .store import User
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
+
+
+def add_user(db, registry, name: str, roles: list[str], jurisdiction: str, display_name: str | None = None,
+             password_hash: str | None = None) -> User:
+    """Create or update a user; every role must be one of the jurisdiction's configured roles."""
+    if not _NAME.match(name or ""):
+        raise RaflowError(f"user name {name!r} must be 1-128 letters, digits, '.', '_', '@' or '-'")
+    if not roles:
+        raise RaflowError("give at least one --role")
+    with db.transaction() as s:
+        known = registry.current(s, jurisdiction).jurisdiction.roles
+        unknown = [r for r in roles if r not in known]
+        if unknown:
+            raise RaflowError(f"unknown role(s) {', '.join(unknown)} for {jurisdiction}; known: {', '.join(known)}")
+        user = s.execute(select(User).where(User.name == name)).scalar()
+        if user is None:
+            user = User(name=name, created_at=clock.now())
+            s.add(user)
+        user.display_name = display_name or user.display_name or name
+        user.jurisdiction = jurisdiction
+        user.roles = sorted(set(roles))
+        if password_hash is not None:
+            user.password_hash = password_hash
+        s.flush()
+        return user
+
+
+def get_user(db, name: str) -> User:
+    with db.transaction() as s:
+        user = s.execute(select(User).where(User.name == name)).scalar()
+        if user is None:
+            raise NotFound(f"no user {name!r}")
+        return user
+
+
+def list_users(db, jurisdiction: str | None = None) -> list[User]:
+    with db.transaction() as s:
+        q = select(User).order_by(User.jurisdiction, User.name)
+        if jurisdiction:
+            q = q.where(User.jurisdiction == jurisdiction)
+        return list(s.execute(q).scalars())
