@@ -1,0 +1,40 @@
+"""What a CLI command needs: the database and the cases service, created on first use."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from functools import cached_property
+
+from engine import clock
+from engine.cases import CaseService
+from engine.definitions import Registry
+from engine.store import Database, database_url
+
+
+class Context:
+    def __init__(self, database_url_option: str | None = None):
+        self.database_url = database_url(database_url_option)
+        clock.install()
+        clock.set_clock(clock.clock_from_env())
+
+    @cached_property
+    def db(self) -> Database:
+        return Database(self.database_url)
+
+    @cached_property
+    def cases(self) -> CaseService:
+        return CaseService(self.db, Registry())
+
+
+def to_jsonable(value):
+    """Dates as ISO strings, dataclasses as dicts: what `--json` prints and the API returns."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if is_dataclass(value):
+        return to_jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,40 @@
+"""Demo users for every deployed jurisdiction, so `make run` shows a working system (see README)."""
+
+from __future__ import annotations
+
+from engine.errors import NotFound
+from engine.users import add_user
+
+DEMO_USERS = {
+    "navy": [
+        ("navy.requester", "Alex Requester", ["requester"]),
+        ("navy.supervisor", "Sam Supervisor", ["supervisor"]),
+        ("navy.coordinator", "Casey Coordinator", ["coordinator"]),
+        ("navy.hr", "Harper HR Specialist", ["hr"]),
+        ("navy.deeo", "Dana Director EEO", ["deeo"]),
+        ("navy.ogc", "Oakley General Counsel", ["ogc"]),
+    ],
+    "santa_cruz": [
+        ("sc.requester", "Robin Requester", ["requester"]),
+        ("sc.department", "Devon Department", ["department"]),
+        ("sc.ada", "Ari ADA Coordinator", ["ada_coordinator", "committee"]),
+        ("sc.ohp", "Olive Occupational Health", ["ohp"]),
+        ("sc.wc", "Wes Workers' Comp", ["wc_manager", "committee"]),
+        ("sc.eeo", "Emery EEO Analyst", ["eeo"]),
+        ("sc.personnel", "Pat Personnel", ["personnel", "committee"]),
+        ("sc.eeo_officer", "Eli EEO Officer", ["eeo_officer"]),
+    ],
+}
+
+
+def load_demo(ctx) -> list[str]:
+    lines = []
+    for jurisdiction, users in DEMO_USERS.items():
+        for name, display, roles in users:
+            try:
+                add_user(ctx.db, ctx.cases.registry, name, roles, jurisdiction, display)
+            except NotFound:
+                lines.append(f"skipped {jurisdiction}: not deployed")
+                break
+            lines.append(f"user {name} ({jurisdiction}): {', '.join(roles)}")
+    return lines

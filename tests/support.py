@@ -1,0 +1,25 @@
+"""Small helpers shared by tests (import as `from support import ...`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from engine.cases import CaseService
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TESTLAND = FIXTURES / "processes" / "testland"
+
+
+def task_named(svc: CaseService, user: str, title: str):
+    matches = [t for t in svc.list_tasks(user) if t.title == title]
+    assert matches, f"{user} has no task {title!r}: {[t.title for t in svc.list_tasks(user)]}"
+    return matches[0]
+
+
+def copy_testland(tmp_path: Path) -> Path:
+    """A writable copy of the fixture jurisdiction (processes/testland + forms/testland)."""
+    target = tmp_path / "processes" / "testland"
+    shutil.copytree(TESTLAND, target)
+    shutil.copytree(FIXTURES / "forms" / "testland", tmp_path / "forms" / "testland")
+    return target
