@@ -183,7 +183,8 @@ class CaseService:
             deployed = self.registry.get(s, case.definition_id)
             workflow = self._load(case, deployed)
             with _engine_errors():
-                delivered = runtime.send_message(workflow, "withdrawal", {"withdrawal_reason": reason})
+                delivered = runtime.send_message(workflow, "withdrawal", {"withdrawal_reason": reason},
+                                                 interrupting="withdrawal" in deployed.interrupting_messages)
                 if not delivered:
                     workflow.cancel()
             save_case(s, case, workflow, deployed, actor.name,
@@ -202,7 +203,7 @@ class CaseService:
             if not runtime.catches_message(workflow, name):
                 raise NotFound(f"this procedure has no case event {name!r}")
             with _engine_errors():
-                if not runtime.send_message(workflow, name, payload):
+                if not runtime.send_message(workflow, name, payload, name in deployed.interrupting_messages):
                     raise Conflict(f"the case is not waiting for {name!r} now")
             save_case(s, case, workflow, deployed, actor.name, [("case_event", None, {"event": name})])
 

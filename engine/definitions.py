@@ -22,7 +22,7 @@ from .errors import DefinitionError, NotFound
 from .forms import Form, parse_form
 from .helpers import CaseHelpers
 from .jurisdiction import CONFIG_NAME, Jurisdiction, parse_config
-from .lint import BundleLinter, parse_xml_safely
+from .lint import BundleLinter, interrupting_messages, parse_xml_safely
 from .scripting import SandboxScriptEngine
 from .store import DefinitionVersion
 
@@ -96,9 +96,11 @@ class Deployed:
             key = name[len("forms/"):-len(".json")]
             self.forms[key] = parse_form(key, bundle.files[name])[0]
         parser = SpiffBpmnParser()
+        self.interrupting_messages: set[str] = set()
         for name in bundle.bpmn_names():
             root, _ = parse_xml_safely(bundle.files[name], name)
             parser.add_bpmn_xml(root, name)
+            self.interrupting_messages |= interrupting_messages(root)
         self._parser = parser
         self._specs: dict[str, tuple] = {}
         self._lock = threading.Lock()

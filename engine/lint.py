@@ -43,6 +43,20 @@ def form_key_of(node) -> str | None:
     return None
 
 
+def interrupting_messages(root) -> set[str]:
+    """Message names that start an interrupting event subprocess (BPMN's isInterrupting defaults to true)."""
+    names = {m.get("id"): m.get("name") for m in root.iterfind(".//bpmn:message", NS)}
+    found = set()
+    for sub in root.iterfind(".//bpmn:subProcess[@triggeredByEvent='true']", NS):
+        for start in sub.iterfind("bpmn:startEvent", NS):
+            if start.get("isInterrupting", "true") != "true":
+                continue
+            for definition in start.iterfind("bpmn:messageEventDefinition", NS):
+                if definition.get("messageRef") in names:
+                    found.add(names[definition.get("messageRef")])
+    return found
+
+
 class BundleLinter:
     """Lints one bundle (see definitions.Bundle); `display` maps bundle names to shown paths."""
 

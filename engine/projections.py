@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select, update
 
@@ -40,11 +41,20 @@ def clock_summary(workflow, calendar) -> dict:
 
 def outcome_of(workflow) -> str | None:
     ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
-            if isinstance(t.task_spec, EndEvent) and t.workflow is workflow]
+            if isinstance(t.task_spec, EndEvent) and _outcome_level(workflow, t.workflow)]
     if not ends:
         return None
     last = max(ends, key=lambda t: t.last_state_change)
     return last.task_spec.bpmn_name or last.task_spec.bpmn_id
+
+
+def _outcome_level(top, wf) -> bool:
+    """End events of the main process and of its event subprocesses (withdrawal) are outcomes;
+    those of called processes are steps on the way."""
+    if wf is top:
+        return True
+    parent = top.get_task_from_id(wf.parent_task_id) if wf.parent_task_id else None
+    return parent is not None and not isinstance(parent.task_spec, CallActivity) and parent.workflow is top
 
 
 def save_case(session, case, workflow, deployed, actor: str, events: list[tuple], status: str | None = None):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimeDateEventDefinition,
@@ -21,6 +20,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from .clock import parse_instant
@@ -165,15 +165,38 @@ def catches_message(workflow: BpmnWorkflow, name: str) -> bool:
     return False
 
 
-def send_message(workflow: BpmnWorkflow, name: str, payload: dict) -> bool:
-    """Deliver a case event (e.g. withdrawal) to the diagram; False if nothing was waiting for it."""
-    definition = MessageEventDefinition(name)
-    try:
-        workflow.catch(BpmnEvent(definition, payload))
-    except Exception:  # noqa: BLE001 - SpiffWorkflow raises plain WorkflowException when unmatched
+def send_message(workflow: BpmnWorkflow, name: str, payload: dict, interrupting: bool = False) -> bool:
+    """Deliver a case event (e.g. withdrawal) to the diagram; False if nothing was waiting for it.
+
+    SpiffWorkflow 3.2 ignores `isInterrupting` on event subprocess start events, so for an interrupting
+    one we cancel the rest of the process ourselves, as BPMN requires (Navy 1-7: withdrawal closes it).
+    """
+    caught = workflow.event_manager.catch(BpmnEvent(MessageEventDefinition(name), payload), internal=False)
+    if not caught:
         return False
     workflow.do_engine_steps()
+    if interrupting:
+        _interrupt_for(workflow, name)
+        workflow.do_engine_steps()
     return True
+
+
+def _interrupt_for(workflow: BpmnWorkflow, message: str) -> None:
+    keep = {sp.parent_task_id for sp in workflow.get_active_subprocesses()
+            if sp.parent_workflow is workflow and _starts_on(sp.spec, message)}
+    active = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+    for task in list(workflow.get_tasks(state=active)):
+        if task.workflow is workflow and task.id not in keep and task.state & active:
+            task.cancel()
+
+
+def _starts_on(spec, message: str) -> bool:
+    for ts in spec.task_specs.values():
+        definition = getattr(ts, "event_definition", None)
+        if isinstance(definition, MessageEventDefinition) and definition.name == message \
+                and type(ts).__name__ == "StartEvent":
+            return True
+    return False
 
 
 _SAFE_TEXT = re.compile(r"[\x00-\x1f]")

@@ -185,3 +185,21 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+class Document(Base):
+    """A file kept in a case's RA file (Navy 1-4). The bytes live outside the web root under a random
+    storage name; this row holds who uploaded it and its type (medical documents are need-to-know)."""
+
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("ra_case.id", ondelete="CASCADE"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(64))
+    medical: Mapped[bool] = mapped_column(Boolean)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_name: Mapped[str] = mapped_column(String(128), unique=True)
+    uploaded_by: Mapped[str] = mapped_column(String(128))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)

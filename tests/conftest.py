@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,7 @@ def frozen():
     """A frozen clock at Friday 2026-01-16 10:00 in New York (15:00Z), before MLK Day."""
     clock.install()
     previous = clock.get_clock()
-    fc = clock.FrozenClock(datetime(2026, 1, 16, 15, 0, tzinfo=timezone.utc))
+    fc = clock.FrozenClock(datetime(2026, 1, 16, 15, 0, tzinfo=UTC))
     clock.set_clock(fc)
     yield fc
     clock.set_clock(previous)
