@@ -118,28 +118,32 @@ def test_exception_in_the_middle_of_a_step_leaves_the_database_as_before(service
     assert service.get_case(case_id, "clara")["status"] == "closed"
 
 
+def _race(db, task_id, users):
+    """Complete one task from several threads at the same moment; returns each outcome."""
+    barrier = threading.Barrier(len(users))
+    results = []
+
+    def complete(who, svc):
+        barrier.wait()
+        try:
+            svc.complete(task_id, who, {"decision": "approve"})
+            results.append("ok")
+        except Conflict:
+            results.append("conflict")
+
+    threads = [threading.Thread(target=complete, args=(who, CaseService(db, Registry()))) for who in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(results)
+
+
 def test_two_concurrent_completes_of_one_task_exactly_one_wins(service, db):
     for _ in range(3):
         case_id = start(service)
         task = [t for t in service.list_tasks("clara") if t.case_id == case_id][0]
-        barrier = threading.Barrier(2)
-        results = []
-
-        def complete(who, svc):
-            barrier.wait()
-            try:
-                svc.complete(task.id, who, {"decision": "approve"})
-                results.append("ok")
-            except Conflict:
-                results.append("conflict")
-
-        threads = [threading.Thread(target=complete, args=(who, CaseService(db, Registry())))
-                   for who in ("clara", "cora")]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert sorted(results) == ["conflict", "ok"]
+        assert _race(db, task.id, ["clara", "cora"]) == ["conflict", "ok"]
         completed = [e for e in service.get_case(case_id, "clara")["history"] if e["kind"] == "task_completed"]
         assert len(completed) == 1
 
