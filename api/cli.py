@@ -336,3 +336,7 @@ def main(argv=None):
     except ValueError as err:
         click.echo(f"raflow: {err}", err=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

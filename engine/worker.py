@@ -13,14 +13,17 @@ log = logging.getLogger("raflow.worker")
 
 
 def run(service, *, once: bool = False, poll: float = 0.5, batch: int = 100, stop=lambda: False) -> int:
-    """Fire due timers until stopped (or one sweep with `once`); returns how many fired."""
+    """Fire due timers until stopped; with `once`, until nothing due is left for this worker.
+
+    Returns how many fired. A case locked by another worker is left to that worker.
+    """
     total = 0
     while True:
         fired = service.fire_due_timers(limit=batch)
         total += fired
         if fired:
             log.info("fired %d timer(s)", fired)
-        if once and fired < batch:
+        if once and fired == 0:
             return total
         if stop():
             return total
