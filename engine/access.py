@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .errors import Forbidden
 from .store import User
@@ -24,9 +24,12 @@ class Actor:
     roles: frozenset[str]
 
 
+_SELECT_USER = select(User.__table__.c.name, User.__table__.c.display_name, User.__table__.c.jurisdiction,
+                      User.__table__.c.roles).where(User.__table__.c.name == bindparam("b_name"))
+
+
 def load_actor(session, name: str) -> Actor:
-    row = session.execute(select(User.name, User.display_name, User.jurisdiction, User.roles)
-                          .where(User.name == name)).first()
+    row = session.connection().execute(_SELECT_USER, {"b_name": name}).first()
     if row is None:
         raise Forbidden(f"unknown user {name!r}")
     return Actor(row.name, row.display_name, row.jurisdiction, frozenset(row.roles or ()))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 
 from . import access, clock, runtime, serialization
 from .definitions import Registry
@@ -288,14 +288,17 @@ class CaseService:
         spec, subs = deployed.specs(case.process_id)
         return serialization.loads(case.workflow, spec, subs, deployed.script_engine)
 
-    def _case(self, s, case_id) -> Case:
-        case = s.execute(select(Case).where(Case.id == int(case_id))).scalar()
+    def _case(self, s, case_id):
+        try:
+            case = s.connection().execute(_SELECT_CASE, {"b_id": int(case_id)}).first()
+        except (TypeError, ValueError):
+            case = None
         if case is None:
             raise NotFound(f"no case {case_id}")
         return case
 
     def _task_and_case(self, s, task_id):
-        row = s.execute(select(Task).where(Task.id == str(task_id))).scalar()
+        row = s.connection().execute(_SELECT_TASK, {"b_id": str(task_id)}).first()
         if row is None:
             done = s.execute(select(Event.id).where(Event.task_id == str(task_id),
                                                     Event.kind == "task_completed")).first()
@@ -303,6 +306,10 @@ class CaseService:
                 raise Conflict("this task was already completed")
             raise NotFound(f"no open task {task_id}")
         return row, self._case(s, row.case_id)
+
+
+_SELECT_CASE = Case.__table__.select().where(Case.__table__.c.id == bindparam("b_id"))
+_SELECT_TASK = Task.__table__.select().where(Task.__table__.c.id == bindparam("b_id"))
 
 
 def _event(s, case_id, actor, kind, task_id, detail):

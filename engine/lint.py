@@ -13,7 +13,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from .errors import Problem
 from .forms import parse_form
-from .jurisdiction import CONFIG_NAME, Jurisdiction, parse_config
+from .jurisdiction import CONFIG_NAME, Jurisdiction, _line_of, parse_config
 from .scripting import check_text
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -27,7 +27,7 @@ def parse_xml_safely(data: str, filename: str):
     raw = data.encode("utf-8") if isinstance(data, str) else data
     head = raw[:4096].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in raw.upper():
-        line = raw[: raw.upper().find(b"<!")].count(b"\n") + 1
+        line = raw.count(b"\n", 0, min(i for i in map(raw.upper().find, (b"<!DOCTYPE", b"<!ENTITY")) if i >= 0)) + 1
         return None, [Problem(filename, line, None, "DOCTYPE/ENTITY declarations are not allowed in diagrams")]
     try:
         root = etree.fromstring(raw, _XML_PARSER)
@@ -111,7 +111,8 @@ class BundleLinter:
         try:
             VALIDATOR.validate(root, self.shown(name))
         except ValidationException as err:
-            self.add(name, err.line_number or 1, None, f"BPMN schema: {err}")
+            self.add(name, err.line_number or 1, next((n.get("id") for n in root.iter() if isinstance(n.tag, str)
+                     and n.sourceline == err.line_number and n.get("id")), None), f"BPMN schema: {err}")
 
     def _elements(self, name, root):
         j = self.jurisdiction
@@ -183,7 +184,8 @@ class BundleLinter:
         starts = self.jurisdiction.start_processes if self.jurisdiction else ()
         for pid in starts:
             if pid not in parser.get_process_ids():
-                self.add(CONFIG_NAME, 1, "start_processes", f"process {pid!r} is not defined in any diagram")
+                self.add(CONFIG_NAME, _line_of(self.bundle.files[CONFIG_NAME], "start_processes"), "start_processes",
+                         f"process {pid!r} is not defined in any diagram")
         for pid in parser.get_process_ids():
             try:
                 parser.get_subprocess_specs(pid)

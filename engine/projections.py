@@ -12,13 +12,24 @@ from datetime import date
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam
 
 from . import clock, runtime, serialization
 from .calendars import LegalClock
 from .errors import Conflict
 from .helpers import CLOCKS_KEY, TRACKING_KEY
 from .store import Case, Event, Task, Timer
+
+T_CASE, T_TASK, T_TIMER, T_EVENT = Case.__table__, Task.__table__, Timer.__table__, Event.__table__
+# Built once: the hot path (every completed task) pays no statement-construction cost.
+_UPDATE_CASE = T_CASE.update().where(T_CASE.c.id == bindparam("b_id"), T_CASE.c.version == bindparam("b_version")) \
+    .values(workflow=bindparam("b_workflow"), version=bindparam("b_new_version"), status=bindparam("b_status"),
+            summary=bindparam("b_summary"), updated_at=bindparam("b_now"), closed_at=bindparam("b_closed_at"))
+_SELECT_TASKS = T_TASK.select().with_only_columns(T_TASK.c.id, T_TASK.c.assignee, T_TASK.c.created_at) \
+    .where(T_TASK.c.case_id == bindparam("b_id"))
+_DELETE_TASKS = T_TASK.delete().where(T_TASK.c.case_id == bindparam("b_id"))
+_DELETE_TIMERS = T_TIMER.delete().where(T_TIMER.c.case_id == bindparam("b_id"))
+_INSERT_TASK, _INSERT_TIMER, _INSERT_EVENT = T_TASK.insert(), T_TIMER.insert(), T_EVENT.insert()
 
 
 def clock_summary(workflow, calendar) -> dict:
@@ -77,17 +88,17 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
         "outcome": outcome_of(workflow) if done else None,
         "current": [t.title for t in tasks],
     }
-    result = session.execute(
-        update(Case).where(Case.id == case.id, Case.version == case.version).values(
-            workflow=serialization.dumps(workflow), version=case.version + 1, status=new_status,
-            summary=summary, updated_at=now, closed_at=now if done and case.closed_at is None else case.closed_at))
+    conn = session.connection()
+    result = conn.execute(_UPDATE_CASE, dict(
+        b_id=case.id, b_version=case.version, b_workflow=serialization.dumps(workflow), b_new_version=case.version + 1,
+        b_status=new_status, b_summary=summary, b_now=now,
+        b_closed_at=now if done and case.closed_at is None else case.closed_at))
     if result.rowcount != 1:
         raise Conflict("this case was changed by someone else in the meantime; reload and try again")
 
-    previous = {r.id: r for r in session.execute(
-        select(Task.id, Task.assignee, Task.created_at).where(Task.case_id == case.id))}
-    session.execute(delete(Task).where(Task.case_id == case.id))
-    session.execute(delete(Timer).where(Timer.case_id == case.id))
+    previous = {r.id: r for r in conn.execute(_SELECT_TASKS, {"b_id": case.id})}
+    conn.execute(_DELETE_TASKS, {"b_id": case.id})
+    conn.execute(_DELETE_TIMERS, {"b_id": case.id})
     rows = []
     for t in tasks:
         old = previous.get(t.id)
@@ -99,15 +110,15 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
             events.append(("task_opened", t.id, {"task": t.title, "role": role,
                                                  "due": t.due_at.isoformat() if t.due_at else None}))
     if rows:
-        session.execute(insert(Task), rows)
+        conn.execute(_INSERT_TASK, rows)
     if timers:
-        session.execute(insert(Timer), [dict(id=t.id, case_id=case.id, spec_id=t.spec_id, fire_at=t.fire_at,
-                                             interrupting=t.interrupting) for t in timers])
+        conn.execute(_INSERT_TIMER, [dict(id=t.id, case_id=case.id, spec_id=t.spec_id, fire_at=t.fire_at,
+                                          interrupting=t.interrupting) for t in timers])
     if done and case.status == "open":
         events.append(("case_closed", None, {"outcome": summary["outcome"]}))
     if events:
-        session.execute(insert(Event), [dict(case_id=case.id, at=now, actor=actor, kind=k, task_id=tid,
-                                             detail=detail) for k, tid, detail in events])
+        conn.execute(_INSERT_EVENT, [dict(case_id=case.id, at=now, actor=actor, kind=k, task_id=tid, detail=detail)
+                                     for k, tid, detail in events])
     return case.version + 1
 
 

@@ -19,7 +19,7 @@ from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr,
+    safer_getattr_raise,
 )
 from RestrictedPython.PrintCollector import PrintCollector
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -56,7 +56,7 @@ def _inplacevar(op, x, y):
 
 _GUARDS = {
     "__builtins__": _SAFE_BUILTINS,
-    "_getattr_": safer_getattr,
+    "_getattr_": safer_getattr_raise,
     "_getitem_": default_guarded_getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,

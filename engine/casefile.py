@@ -1,0 +1,220 @@
+"""Reading a case for people: who may see it, its diagram with done/current steps, the data submitted
+at each step with need-to-know redaction, and the record of every view of confidential data.
+
+Read-only except for `record_confidential_view`, which appends to the case history (Navy 1-5: every
+view of medical information is accounted for).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import insert, select
+
+from . import access, clock, serialization
+from .access import Actor
+from .errors import Forbidden, NotFound
+from .lint import NS, parse_xml_safely
+from .store import Case, DefinitionVersion, Event
+
+CONFIDENTIAL_VIEWED = "confidential_viewed"
+REDACTED = "(confidential)"
+_SKIP_CURRENT = ("BoundaryEvent", "StartEvent", "BoundaryEventSplit", "BoundaryEventJoin")
+
+
+def can_view_case(actor: Actor, jurisdiction: str, requester: str) -> bool:
+    """The requester sees their own case; staff (any non-requester role) see cases of their jurisdiction."""
+    return actor.name == requester or access.is_staff(actor, jurisdiction)
+
+
+def check_view_case(actor: Actor, case) -> None:
+    if not can_view_case(actor, case.jurisdiction, case.requester):
+        raise Forbidden("you may only see your own requests" if actor.jurisdiction == case.jurisdiction
+                        else "this case belongs to another jurisdiction")
+
+
+def load_case(session, case_id) -> Case:
+    try:
+        wanted = int(case_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no case {case_id}") from None
+    case = session.execute(select(Case).where(Case.id == wanted)).scalar()
+    if case is None:
+        raise NotFound(f"no case {case_id}")
+    return case
+
+
+def load_workflow(case, deployed):
+    spec, subs = deployed.specs(case.process_id)
+    return serialization.loads(case.workflow, spec, subs, deployed.script_engine)
+
+
+def may_see_confidential(actor: Actor, deployed, case) -> bool:
+    return access.may_see_confidential(actor, jurisdiction=case.jurisdiction, requester=case.requester,
+                                       need_to_know=deployed.jurisdiction.need_to_know)
+
+
+def record_confidential_view(db, case_id: int, actor_name: str, what: str, detail: dict) -> None:
+    """Append a confidential_viewed event (names of what was seen, never the values)."""
+    with db.transaction() as s:
+        s.execute(insert(Event).values(case_id=case_id, at=clock.now(), actor=actor_name, kind=CONFIDENTIAL_VIEWED,
+                                       task_id=detail.get("task_id"), detail={"what": what, **detail}))
+
+
+# -- the diagram ----------------------------------------------------------------------------------
+@dataclass
+class Step:
+    element: str
+    name: str
+    process: str
+    state: str  # "done" or "current"
+
+
+@dataclass
+class Diagram:
+    process_id: str
+    xml: str | None
+    has_layout: bool
+    done: list[str] = field(default_factory=list)
+    current: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+
+
+_xml_cache: dict[tuple[int, str], tuple[str | None, bool]] = {}
+_xml_lock = threading.Lock()
+
+
+def process_xml(session, definition_id: int, process_id: str) -> tuple[str | None, bool]:
+    """The BPMN file of a deployed version that defines `process_id`, and whether it has a layout."""
+    key = (definition_id, process_id)
+    if key in _xml_cache:
+        return _xml_cache[key]
+    bundle = session.execute(select(DefinitionVersion.bundle).where(DefinitionVersion.id == definition_id)).scalar()
+    found: tuple[str | None, bool] = (None, False)
+    for name, text in sorted((bundle or {}).get("files", {}).items()):
+        if not name.endswith(".bpmn") or "/" in name:
+            continue
+        root, _ = parse_xml_safely(text, name)
+        if root is None or root.find(f".//bpmn:process[@id='{process_id}']", NS) is None:
+            continue
+        found = (text, _has_layout(root, process_id))
+        break
+    with _xml_lock:
+        _xml_cache[key] = found
+    return found
+
+
+def _has_layout(root, process_id: str) -> bool:
+    owners = {process_id}
+    for participant in root.iterfind(".//bpmn:participant", NS):
+        if participant.get("processRef") == process_id:
+            collab = participant.getparent()
+            owners.add(collab.get("id"))
+    di = "{http://www.omg.org/spec/BPMN/20100524/DI}"
+    for plane in root.iter(f"{di}BPMNPlane"):
+        if plane.get("bpmnElement") in owners and len(plane):
+            return True
+    return False
+
+
+def diagram(service, case_id, actor: Actor) -> Diagram:
+    """The case's main diagram with completed and current elements (call activities stand for their
+    called process; the steps list names every step, including those inside called processes)."""
+    with service.db.transaction() as s:
+        case = load_case(s, case_id)
+        check_view_case(actor, case)
+        xml, has_layout = process_xml(s, case.definition_id, case.process_id)
+        deployed = service.registry.get(s, case.definition_id)
+        workflow = load_workflow(case, deployed)
+    out = Diagram(case.process_id, xml, has_layout)
+    tasks = [t for t in workflow.get_tasks() if t.task_spec.bpmn_id]
+    for task in sorted(tasks, key=lambda t: t.last_state_change):
+        spec = task.task_spec
+        kind = type(spec).__name__
+        top = task.workflow is workflow
+        if task.state == TaskState.COMPLETED:
+            state = "done"
+        elif task.state in (TaskState.READY, TaskState.STARTED) or (
+                task.state == TaskState.WAITING and kind not in _SKIP_CURRENT):
+            state = "current"
+        else:
+            continue
+        if kind in ("BoundaryEventSplit", "BoundaryEventJoin"):
+            continue
+        if top:
+            (out.done if state == "done" else out.current).append(spec.bpmn_id)
+        if kind in ("StartEvent", "EndEvent") and state == "done" and not spec.bpmn_name:
+            continue
+        if kind in ("ExclusiveGateway", "ParallelGateway", "InclusiveGateway", "EventBasedGateway"):
+            continue
+        out.steps.append(Step(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, task.workflow.spec.name, state))
+    return out
+
+
+# -- submitted data -----------------------------------------------------------------------------------
+@dataclass
+class FieldValue:
+    name: str
+    title: str
+    value: object
+    confidential: bool
+    hidden: bool  # confidential and this actor may not see it
+
+
+@dataclass
+class Submission:
+    task_id: str
+    title: str
+    form_title: str
+    by: str | None
+    at: object
+    fields: list[FieldValue]
+
+
+def submissions(service, case_id, actor: Actor, record: bool = True) -> tuple[list[Submission], bool]:
+    """What each completed step recorded, confidential fields shown only to need-to-know roles and
+    the requester. Returns (submissions, allowed); a view of any confidential value is recorded."""
+    with service.db.transaction() as s:
+        case = load_case(s, case_id)
+        check_view_case(actor, case)
+        deployed = service.registry.get(s, case.definition_id)
+        workflow = load_workflow(case, deployed)
+        done = {r.task_id: (r.actor, r.at) for r in s.execute(
+            select(Event.task_id, Event.actor, Event.at)
+            .where(Event.case_id == case.id, Event.kind == "task_completed"))}
+    allowed = may_see_confidential(actor, deployed, case)
+    out, seen = [], []
+    completed = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if str(t.id) in done]
+    for task in sorted(completed, key=lambda t: t.last_state_change):
+        spec = task.task_spec
+        props = (getattr(spec, "extensions", {}) or {}).get("properties", {})
+        form = deployed.form(props.get("formKey"))
+        if form is None:
+            continue
+        values = []
+        for name in form.field_order():
+            if name not in task.data:
+                continue
+            secret = name in form.confidential_fields
+            shown = task.data[name] if (allowed or not secret) else None
+            if secret and allowed and shown not in (None, ""):
+                seen.append(name)
+            values.append(FieldValue(name, form.fields[name].get("title", name), shown, secret,
+                                     secret and not allowed))
+        by, at = done[str(task.id)]
+        out.append(Submission(str(task.id), spec.bpmn_name or spec.bpmn_id, form.title, by, at, values))
+    if record and seen:
+        record_confidential_view(service.db, case.id, actor.name, "case_data", {"fields": sorted(set(seen))})
+    return out, allowed
+
+
+def confidential_names(deployed) -> frozenset[str]:
+    """Every field any form of the version marks confidential."""
+    names: set[str] = set()
+    for form in deployed.forms.values():
+        if form is not None:
+            names |= form.confidential_fields
+    return frozenset(names)
+

@@ -1,0 +1,250 @@
+"""Read-only listings for the inbox, case lists and "my requests", straight from the projections
+(never deserializing a workflow), with deadlines in the jurisdiction's own local dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, exists, select
+
+from . import access, clock
+from .access import Actor
+from .errors import Forbidden
+from .store import Case, Task, User
+
+DUE_SOON_DAYS = 3
+STATUSES = ("open", "closed", "withdrawn", "error")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_date: date
+    days_left: int
+    overdue: bool
+    due_soon: bool
+
+    @property
+    def mark(self) -> str | None:
+        return "overdue" if self.overdue else "due_soon" if self.due_soon else None
+
+
+def deadline_of(calendar, due: datetime | date | None, now: datetime | None = None,
+                soon: int = DUE_SOON_DAYS) -> Deadline | None:
+    """A task deadline is an instant (the end of a local day); a clock's is a local date."""
+    if due is None:
+        return None
+    now = now or clock.now()
+    today = calendar.local_date(now)
+    if isinstance(due, datetime):
+        due_date = calendar.local_date(due - timedelta(microseconds=1))
+        overdue = now >= due
+    else:
+        due_date = due
+        overdue = due_date < today
+    left = (due_date - today).days
+    return Deadline(due_date, left, overdue, not overdue and left <= soon)
+
+
+class Calendars:
+    """Each jurisdiction's calendar and role titles, looked up once per listing."""
+
+    def __init__(self, session, registry):
+        self.session, self.registry, self._cache = session, registry, {}
+
+    def _get(self, jurisdiction):
+        if jurisdiction not in self._cache:
+            self._cache[jurisdiction] = self.registry.current(self.session, jurisdiction).jurisdiction
+        return self._cache[jurisdiction]
+
+    def calendar(self, jurisdiction):
+        return self._get(jurisdiction).calendar
+
+    def role_title(self, jurisdiction, role) -> str:
+        return self._get(jurisdiction).roles.get(role, role)
+
+    def roles(self, jurisdiction) -> dict[str, str]:
+        return dict(self._get(jurisdiction).roles)
+
+
+def display_names(session, names) -> dict[str, str]:
+    names = {n for n in names if n}
+    if not names:
+        return {}
+    rows = session.execute(select(User.name, User.display_name).where(User.name.in_(names)))
+    found = {r.name: r.display_name for r in rows}
+    return {n: found.get(n, n) for n in names}
+
+
+# -- inbox ------------------------------------------------------------------------------------------
+@dataclass
+class InboxRow:
+    id: str
+    case_id: int
+    case_title: str
+    title: str
+    role: str
+    role_title: str
+    assignee: str | None
+    requester: str
+    requester_name: str
+    jurisdiction: str
+    created_at: datetime
+    due_at: datetime | None
+    deadline: Deadline | None
+    mine: bool
+
+
+SORTS = {
+    "due": lambda r: (r.due_at is None, r.due_at or datetime.max.replace(tzinfo=r.created_at.tzinfo), r.created_at),
+    "case": lambda r: (r.case_id, r.created_at),
+    "step": lambda r: (r.title.casefold(), r.case_id),
+    "requester": lambda r: (r.requester_name.casefold(), r.case_id),
+    "received": lambda r: (r.created_at, r.case_id),
+}
+
+
+def inbox(service, actor_name: str, *, scope: str = "all", role: str | None = None, due: str | None = None,
+          sort: str = "due", descending: bool = False, text: str | None = None) -> list[InboxRow]:
+    """My tasks and my role queues, with requester names and deadlines; filter and sort.
+
+    `due` is "overdue", "soon" (due soon or overdue) or None; `text` matches case title, step or requester.
+    """
+    tasks = service.list_tasks(actor_name, scope if scope in ("mine", "queue") else "all")
+    with service.db.transaction() as s:
+        cals = Calendars(s, service.registry)
+        names = display_names(s, [t.requester for t in tasks])
+        now = clock.now()
+        rows = [InboxRow(t.id, t.case_id, t.case_title, t.title, t.role, cals.role_title(t.jurisdiction, t.role),
+                         t.assignee, t.requester, names.get(t.requester, t.requester), t.jurisdiction, t.created_at,
+                         t.due_at, deadline_of(cals.calendar(t.jurisdiction), t.due_at, now),
+                         t.assignee == actor_name) for t in tasks]
+    if role:
+        rows = [r for r in rows if r.role == role]
+    if due == "overdue":
+        rows = [r for r in rows if r.deadline and r.deadline.overdue]
+    elif due == "soon":
+        rows = [r for r in rows if r.deadline and (r.deadline.overdue or r.deadline.due_soon)]
+    if text:
+        needle = text.casefold().strip()
+        rows = [r for r in rows if needle in r.case_title.casefold() or needle in r.title.casefold()
+                or needle in r.requester_name.casefold() or needle == str(r.case_id)]
+    rows.sort(key=SORTS.get(sort, SORTS["due"]), reverse=descending)
+    return rows
+
+
+# -- cases ------------------------------------------------------------------------------------------
+@dataclass
+class OpenStep:
+    task_id: str
+    title: str
+    role: str
+    role_title: str
+    assignee: str | None
+    deadline: Deadline | None
+
+
+@dataclass
+class CaseRow:
+    id: int
+    title: str
+    jurisdiction: str
+    process_id: str
+    status: str
+    requester: str
+    requester_name: str
+    started_by: str
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    outcome: str | None
+    steps: list[OpenStep] = field(default_factory=list)
+    clocks: dict = field(default_factory=dict)
+    overdue: bool = False
+    next_deadline: Deadline | None = None
+
+
+def list_cases(service, actor: Actor, *, jurisdiction: str | None = None, status: str | None = None,
+               role: str | None = None, overdue: bool | None = None, requester: str | None = None,
+               limit: int = 100, offset: int = 0) -> list[CaseRow]:
+    """Cases the actor may see: staff see their jurisdiction's, everyone sees their own requests."""
+    if jurisdiction and jurisdiction != actor.jurisdiction:
+        raise Forbidden("you may list the cases of your own jurisdiction only")
+    staff = access.is_staff(actor, actor.jurisdiction)
+    with service.db.transaction() as s:
+        q = select(Case)
+        if staff and requester != actor.name:
+            q = q.where(Case.jurisdiction == actor.jurisdiction)
+            if requester:
+                q = q.where(Case.requester == requester)
+        else:
+            if requester and requester != actor.name:
+                raise Forbidden("you may only see your own requests")
+            q = q.where(Case.requester == actor.name)
+        if status:
+            q = q.where(Case.status == status)
+        if role:
+            q = q.where(exists().where(and_(Task.case_id == Case.id, Task.role == role)))
+        q = q.order_by(Case.id.desc())
+        if overdue is None:
+            q = q.limit(limit).offset(offset)
+        cases = list(s.execute(q).scalars())
+        ids = [c.id for c in cases]
+        tasks = list(s.execute(select(Task).where(Task.case_id.in_(ids)).order_by(Task.created_at))
+                     .scalars()) if ids else []
+        names = display_names(s, [c.requester for c in cases])
+        cals = Calendars(s, service.registry)
+        now = clock.now()
+        by_case: dict[int, list] = {}
+        for t in tasks:
+            by_case.setdefault(t.case_id, []).append(t)
+        rows = []
+        for c in cases:
+            cal = cals.calendar(c.jurisdiction)
+            summary = c.summary or {}
+            steps = [OpenStep(t.id, t.title, t.role, cals.role_title(c.jurisdiction, t.role), t.assignee,
+                              deadline_of(cal, t.due_at, now)) for t in by_case.get(c.id, [])]
+            clocks = live_clocks(summary.get("clocks") or {}, cal, c.updated_at, now) if c.status == "open" \
+                else summary.get("clocks") or {}
+            deadlines = [st.deadline for st in steps if st.deadline]
+            deadlines += [deadline_of(cal, date.fromisoformat(k["due"]), now) for k in clocks.values()
+                          if k.get("due") and not k.get("stopped") and not k.get("held")]
+            deadlines = [d for d in deadlines if d] if c.status == "open" else []
+            nearest = min(deadlines, key=lambda d: d.due_date) if deadlines else None
+            rows.append(CaseRow(c.id, c.title, c.jurisdiction, c.process_id, c.status, c.requester,
+                                names.get(c.requester, c.requester), c.started_by, c.created_at, c.updated_at,
+                                c.closed_at, summary.get("outcome"), steps, clocks,
+                                any(d.overdue for d in deadlines), nearest))
+    if overdue is not None:
+        rows = [r for r in rows if r.overdue == overdue][offset:offset + limit]
+    return rows
+
+
+def live_clocks(clocks: dict, calendar, saved_at: datetime, now: datetime | None = None) -> dict:
+    """The case summary's clocks brought to today: the summary was computed when the case last
+    changed (`saved_at`), so days left, days held and days elapsed move on by the days since."""
+    today = calendar.local_date(now or clock.now())
+    since = max(0, (today - calendar.local_date(saved_at)).days)
+    out = {}
+    for name, k in clocks.items():
+        k = dict(k)
+        running = k.get("due") and not k.get("stopped") and not k.get("held")
+        if running:
+            k["days_left"] = (date.fromisoformat(k["due"]) - today).days
+            k["elapsed"] = (k.get("elapsed") or 0) + since
+        else:
+            k["days_left"] = None
+        if k.get("held") and not k.get("stopped"):
+            k["days_held"] = (k.get("days_held") or 0) + since
+        k["overdue"] = bool(running and k["days_left"] < 0)
+        out[name] = k
+    return out
+
+
+def requester_choices(db, jurisdiction: str) -> list[tuple[str, str]]:
+    """Users of a jurisdiction who hold the requester role: whom staff may record a request for."""
+    with db.transaction() as s:
+        rows = s.execute(select(User.name, User.display_name, User.roles).where(User.jurisdiction == jurisdiction)
+                         .order_by(User.display_name))
+        return [(r.name, r.display_name) for r in rows if access.REQUESTER in (r.roles or ())]
