@@ -43,6 +43,17 @@ def form_key_of(node) -> str | None:
     return None
 
 
+def _lane_of(node, lane_of):
+    """A node's lane, or the lane of the (event) subprocess it sits in, as SpiffWorkflow reads it."""
+    while node is not None:
+        if node.get("id") in lane_of:
+            return lane_of[node.get("id")]
+        node = node.getparent()
+        if node is None or etree.QName(node).localname == "process":
+            return None
+    return None
+
+
 def interrupting_messages(root) -> set[str]:
     """Message names that start an interrupting event subprocess (BPMN's isInterrupting defaults to true)."""
     names = {m.get("id"): m.get("name") for m in root.iterfind(".//bpmn:message", NS)}
@@ -147,7 +158,7 @@ class BundleLinter:
 
     def _user_task(self, name, task, lane_of):
         tid = task.get("id")
-        if tid not in lane_of:
+        if _lane_of(task, lane_of) is None:
             self.add(name, task.sourceline, tid, "user task is not in a lane: every step needs a role")
         key = form_key_of(task)
         if key is None:
