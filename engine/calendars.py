@@ -42,7 +42,8 @@ class Calendar:
     """
 
     def __init__(self, timezone: str, country: str = "US", subdiv: str | None = None,
-                 categories: tuple[str, ...] | None = None, extra: tuple[date, ...] = ()):
+                 categories: tuple[str, ...] | None = None, extra: tuple[date, ...] = (),
+                 exclude: tuple[str, ...] = ()):
         try:
             self.tz = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
@@ -54,6 +55,8 @@ class Calendar:
         except (NotImplementedError, ValueError) as e:
             raise ValueError(f"holidays: {e}") from None
         self._extra = {parse_date(d): "Closure" for d in extra}
+        # Holidays the package lists but the employer does not close for (e.g. California's Diwali).
+        self._exclude = {name.casefold() for name in exclude}
         self._years: dict[int, dict[date, str]] = {}
         self._lock = threading.Lock()
 
@@ -63,7 +66,11 @@ class Calendar:
         h = config.get("holidays", {})
         return cls(config["timezone"], country=h.get("country", "US"), subdiv=h.get("subdiv") or None,
                    categories=tuple(h["categories"]) if h.get("categories") else None,
-                   extra=tuple(parse_date(d) for d in h.get("extra", ())))
+                   extra=tuple(parse_date(d) for d in h.get("extra", ())),
+                   exclude=tuple(h.get("exclude", ())))
+
+    def _excluded(self, name: str) -> bool:
+        return any(part.replace("(observed)", "").strip().casefold() in self._exclude for part in name.split(";"))
 
     def _year(self, year: int) -> dict[date, str]:
         """Holidays and closures of one year; cached because the holidays object is slow to query."""
@@ -71,7 +78,8 @@ class Calendar:
         if table is None:
             with self._lock:
                 date(year, 1, 1) in self._holidays  # noqa: B015 - populates the year (expand=True)
-                table = {d: n for d, n in self._holidays.items() if d.year == year}
+                table = {d: n for d, n in self._holidays.items()
+                         if d.year == year and not self._excluded(n)}
                 for d, n in self._extra.items():
                     if d.year == year:
                         table.setdefault(d, n)

@@ -287,3 +287,14 @@ def test_parse_date_rejects_with_the_value_named(bad):
     with pytest.raises(ValueError) as e:
         parse_date(bad)
     assert repr(bad)[:20] in str(e.value) and len(str(e.value)) < 120
+
+
+def test_excluded_holidays_are_business_days_for_that_employer():
+    """California's list has Diwali and Susan B. Anthony Day; a county that stays open excludes them."""
+    ca = Calendar("America/Los_Angeles", subdiv="CA")
+    county = Calendar.from_config({"timezone": "America/Los_Angeles",
+                                   "holidays": {"subdiv": "CA", "exclude": ["Diwali", "Susan B. Anthony Day"]}})
+    assert not ca.is_business_day(date(2028, 10, 17)) and county.is_business_day(date(2028, 10, 17))
+    assert not ca.is_business_day(date(2028, 2, 15)) and county.is_business_day(date(2028, 2, 15))
+    assert not county.is_business_day(date(2028, 3, 31))  # Cesar Chavez Day stays a holiday
+    assert not county.is_business_day(date(2028, 11, 10))  # Veterans Day (observed) stays too
