@@ -24,7 +24,8 @@ def _change_clock(service, db, case_id, change):
 
 def _stored(db, case_id):
     with db.transaction() as s:
-        timer = s.execute(select(Timer.fire_at).where(Timer.case_id == case_id, Timer.spec_id == "deadline_timer")).scalar()
+        timer = s.execute(select(Timer.fire_at)
+                          .where(Timer.case_id == case_id, Timer.spec_id == "deadline_timer")).scalar()
         due = s.execute(select(Task.due_at).where(Task.case_id == case_id, Task.spec_id == "intake")).scalar()
     return timer.isoformat(), due.isoformat()
 
