@@ -7,6 +7,7 @@ such a skip is a failure instead.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -85,9 +86,13 @@ def _start_debian_cluster() -> str | None:
     user = os.environ.get("USER") or "root"
     if psql(f"SELECT 1 FROM pg_roles WHERE rolname='{user}'") != "1":
         psql(f"CREATE ROLE {user} SUPERUSER LOGIN")
-    psql("DROP DATABASE IF EXISTS raflow_test WITH (FORCE)")
-    psql(f"CREATE DATABASE raflow_test OWNER {user}")
-    return f"postgresql+psycopg://{user}@/raflow_test?host=/var/run/postgresql&port={port}"
+    # One database per test session, so parallel runs on one machine never share tables.
+    name = f"raflow_test_{os.getpid()}"
+    psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    psql(f"CREATE DATABASE {name} OWNER {user}")
+    atexit.register(lambda: subprocess.run(["su", "postgres", "-c", f"psql -p {port} -tAc 'DROP DATABASE IF EXISTS "
+                                            f"{name} WITH (FORCE)'"], capture_output=True))
+    return f"postgresql+psycopg://{user}@/{name}?host=/var/run/postgresql&port={port}"
 
 
 @pytest.fixture(scope="session")
