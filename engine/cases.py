@@ -198,6 +198,8 @@ class CaseService:
             case = self._case(s, case_id)
             if actor.name != case.requester and not access.is_staff(actor, case.jurisdiction):
                 raise Forbidden("only the requester or staff may act on this case")
+            if case.status != "open":
+                raise Conflict(f"the case is {case.status}; case events go to open cases only")
             deployed = self.registry.get(s, case.definition_id)
             workflow = self._load(case, deployed)
             if not runtime.catches_message(workflow, name):

@@ -17,7 +17,7 @@ from pathlib import Path
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import select
 
-from . import clock
+from . import clock, spiff_fixes
 from .errors import DefinitionError, NotFound
 from .forms import Form, parse_form
 from .helpers import CaseHelpers
@@ -114,7 +114,9 @@ class Deployed:
             if process_id not in self._specs:
                 if process_id not in self._parser.get_process_ids():
                     raise NotFound(f"process {process_id!r} is not in this definition")
+                spiff_fixes.apply()
                 spec = self._parser.get_spec(process_id)
+                spiff_fixes.prepare_spec(spec)
                 self._specs[process_id] = (spec, self._parser.get_subprocess_specs(process_id))
             return self._specs[process_id]
 

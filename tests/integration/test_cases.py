@@ -199,6 +199,24 @@ def test_withdrawal_runs_the_diagram_confirmation_and_marks_the_case(service):
         service.withdraw(case_id, "rob")
 
 
+def test_a_withdrawal_in_one_case_does_not_leak_into_later_cases(service):
+    """SpiffWorkflow 3.2 wires a triggered event subprocess into the shared spec; raflow must not."""
+    first = start(service)
+    service.withdraw(first, "rob", "changed my mind")
+    second = start(service)
+    assert [t.title for t in service.list_tasks("clara") if t.case_id == second] == ["Record the decision"]
+    service.complete(task_named(service, "clara", "Record the decision").id, "clara", {"decision": "approve"})
+    view = service.get_case(second, "clara")
+    assert view["status"] == "closed" and view["summary"]["outcome"] == "Approved"
+
+
+def test_case_events_are_refused_on_closed_cases(service):
+    case_id = start(service)
+    service.complete(task_named(service, "clara", "Record the decision").id, "clara", {"decision": "approve"})
+    with pytest.raises(Conflict):
+        service.send_event(case_id, "withdrawal", "rob")
+
+
 def test_requester_sees_own_case_only(service):
     case_id = start(service)
     assert service.get_case(case_id, "rob")["requester"] == "rob"
