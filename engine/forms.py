@@ -8,6 +8,7 @@ never overwrite case data (or a helper name) it does not declare.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -55,6 +56,8 @@ class Form:
         for name in data:
             if name not in self.fields:
                 errors[str(name)] = "unknown field for this form"
+            elif isinstance(data[name], float) and not math.isfinite(data[name]):
+                errors[name] = "enter a number"
         for err in self.validator.iter_errors(data):
             name = _field_of(err)
             if name and name not in errors:

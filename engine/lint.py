@@ -197,6 +197,17 @@ class BundleLinter:
             if pid not in parser.get_process_ids():
                 self.add(CONFIG_NAME, _line_of(self.bundle.files[CONFIG_NAME], "start_processes"), "start_processes",
                          f"process {pid!r} is not defined in any diagram")
+        known = set(parser.get_process_ids())
+        missing = False
+        for name, root in self.roots.items():
+            for call in root.iterfind(".//bpmn:callActivity", NS):
+                if call.get("calledElement") not in known:
+                    missing = True
+                    self.add(name, call.sourceline, call.get("id"),
+                             f"call activity calls process {call.get('calledElement')!r}, which no diagram defines "
+                             f"({', '.join(sorted(known))})")
+        if missing:
+            return
         for pid in parser.get_process_ids():
             try:
                 parser.get_subprocess_specs(pid)
