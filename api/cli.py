@@ -120,12 +120,48 @@ def user():
 @click.option("--role", "roles", multiple=True, required=True, help="a role key from the jurisdiction config")
 @click.option("--jurisdiction", required=True)
 @click.option("--display-name")
+@click.option("--password", help="sign-in password for the web pages (use - to be asked for it)")
 @pass_ctx
-def user_add(c: Context, name, roles, jurisdiction, display_name):
+def user_add(c: Context, name, roles, jurisdiction, display_name, password):
+    from engine.auth import hash_password
     from engine.users import add_user
 
-    u = add_user(c.db, c.cases.registry, name, list(roles), jurisdiction, display_name)
+    if password == "-":
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    digest = hash_password(password) if password is not None else None
+    u = add_user(c.db, c.cases.registry, name, list(roles), jurisdiction, display_name, password_hash=digest)
     click.echo(f"user {u.name} ({u.jurisdiction}): {', '.join(u.roles)}")
+
+
+@user.command("password")
+@click.argument("name")
+@click.option("--password", help="the new password (default: asked for)")
+@pass_ctx
+def user_password(c: Context, name, password):
+    """Set a user's sign-in password (signs out their open sessions)."""
+    from engine.auth import set_password
+
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    set_password(c.db, name, password)
+    click.echo(f"password set for {name}")
+
+
+@user.command("token")
+@click.argument("name")
+@click.option("--revoke", is_flag=True, help="remove the user's token instead")
+@pass_ctx
+def user_token(c: Context, name, revoke):
+    """Print a new API bearer token for NAME (replaces the previous one; only its hash is stored)."""
+    from engine.auth import issue_token, revoke_token
+    from engine.users import get_user
+
+    get_user(c.db, name)
+    if revoke:
+        revoke_token(c.db, name)
+        click.echo(f"token of {name} revoked", err=True)
+        return
+    click.echo(issue_token(c.db, name))
 
 
 @user.command("list")
@@ -300,7 +336,7 @@ def serve(c: Context, host, port, workers, debug):
 @cli.command()
 @pass_ctx
 def demo(c: Context):
-    """Create the demo users of every deployed jurisdiction (see README)."""
+    """Create the demo users of every deployed jurisdiction, password "demo" (see README)."""
     from .demo import load_demo
 
     for line in load_demo(c):

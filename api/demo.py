@@ -1,9 +1,15 @@
-"""Demo users for every deployed jurisdiction, so `make run` shows a working system (see README)."""
+"""Demo users for every deployed jurisdiction, so `make run` shows a working system (see README).
+
+Every demo user signs in with the password "demo"; never run `raflow demo` on a real system.
+"""
 
 from __future__ import annotations
 
+from engine.auth import hash_password
 from engine.errors import NotFound
 from engine.users import add_user
+
+DEMO_PASSWORD = "demo"
 
 DEMO_USERS = {
     "navy": [
@@ -32,9 +38,10 @@ def load_demo(ctx) -> list[str]:
     for jurisdiction, users in DEMO_USERS.items():
         for name, display, roles in users:
             try:
-                add_user(ctx.db, ctx.cases.registry, name, roles, jurisdiction, display)
+                add_user(ctx.db, ctx.cases.registry, name, roles, jurisdiction, display,
+                         password_hash=hash_password(DEMO_PASSWORD))
             except NotFound:
                 lines.append(f"skipped {jurisdiction}: not deployed")
                 break
-            lines.append(f"user {name} ({jurisdiction}): {', '.join(roles)}")
+            lines.append(f"user {name} ({jurisdiction}): {', '.join(roles)}; password {DEMO_PASSWORD!r}")
     return lines

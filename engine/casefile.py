@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from . import access, clock, serialization
 from .access import Actor
 from .errors import Forbidden, NotFound
+from .intake import intake_form
 from .lint import NS, parse_xml_safely
 from .store import Case, DefinitionVersion, Event
 
@@ -186,6 +187,13 @@ def submissions(service, case_id, actor: Actor, record: bool = True) -> tuple[li
             .where(Event.case_id == case.id, Event.kind == "task_completed"))}
     allowed = may_see_confidential(actor, deployed, case)
     out, seen = [], []
+    start = next((t for t in workflow.get_tasks() if type(t.task_spec).__name__ == "BpmnStartTask"
+                  and t.workflow is workflow), None)
+    if start is not None:
+        form = intake_form(deployed, staff=True)
+        values = _values(form, start.data, allowed, seen)
+        if values:
+            out.append(Submission("start", "Request received", form.title, case.started_by, case.created_at, values))
     completed = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if str(t.id) in done]
     for task in sorted(completed, key=lambda t: t.last_state_change):
         spec = task.task_spec
@@ -193,21 +201,40 @@ def submissions(service, case_id, actor: Actor, record: bool = True) -> tuple[li
         form = deployed.form(props.get("formKey"))
         if form is None:
             continue
-        values = []
-        for name in form.field_order():
-            if name not in task.data:
-                continue
-            secret = name in form.confidential_fields
-            shown = task.data[name] if (allowed or not secret) else None
-            if secret and allowed and shown not in (None, ""):
-                seen.append(name)
-            values.append(FieldValue(name, form.fields[name].get("title", name), shown, secret,
-                                     secret and not allowed))
+        values = _values(form, task.data, allowed, seen)
         by, at = done[str(task.id)]
         out.append(Submission(str(task.id), spec.bpmn_name or spec.bpmn_id, form.title, by, at, values))
     if record and seen:
         record_confidential_view(service.db, case.id, actor.name, "case_data", {"fields": sorted(set(seen))})
     return out, allowed
+
+
+def _values(form, data: dict, allowed: bool, seen: list) -> list[FieldValue]:
+    values = []
+    for name in form.field_order():
+        if name not in data:
+            continue
+        secret = name in form.confidential_fields
+        shown = data[name] if (allowed or not secret) else None
+        if secret and allowed and shown not in (None, ""):
+            seen.append(name)
+        values.append(FieldValue(name, form.fields[name].get("title", name), shown, secret, secret and not allowed))
+    return values
+
+
+def deployed_of(service, case_id, actor: Actor):
+    """(case row, deployed version) of a case the actor may see."""
+    with service.db.transaction() as s:
+        case = load_case(s, case_id)
+        check_view_case(actor, case)
+        return case, service.registry.get(s, case.definition_id)
+
+
+def diagram_xml(service, case_id, actor: Actor) -> str | None:
+    with service.db.transaction() as s:
+        case = load_case(s, case_id)
+        check_view_case(actor, case)
+        return process_xml(s, case.definition_id, case.process_id)[0]
 
 
 def confidential_names(deployed) -> frozenset[str]:

@@ -11,6 +11,7 @@ from sqlalchemy import and_, exists, select
 
 from . import access, clock
 from .access import Actor
+from .casefile import check_view_case, load_case
 from .errors import Forbidden
 from .store import Case, Task, User
 
@@ -163,6 +164,8 @@ class CaseRow:
     clocks: dict = field(default_factory=dict)
     overdue: bool = False
     next_deadline: Deadline | None = None
+    version: int = 0
+    tracking: dict = field(default_factory=dict)
 
 
 def list_cases(service, actor: Actor, *, jurisdiction: str | None = None, status: str | None = None,
@@ -190,34 +193,48 @@ def list_cases(service, actor: Actor, *, jurisdiction: str | None = None, status
         if overdue is None:
             q = q.limit(limit).offset(offset)
         cases = list(s.execute(q).scalars())
-        ids = [c.id for c in cases]
-        tasks = list(s.execute(select(Task).where(Task.case_id.in_(ids)).order_by(Task.created_at))
-                     .scalars()) if ids else []
-        names = display_names(s, [c.requester for c in cases])
-        cals = Calendars(s, service.registry)
-        now = clock.now()
-        by_case: dict[int, list] = {}
-        for t in tasks:
-            by_case.setdefault(t.case_id, []).append(t)
-        rows = []
-        for c in cases:
-            cal = cals.calendar(c.jurisdiction)
-            summary = c.summary or {}
-            steps = [OpenStep(t.id, t.title, t.role, cals.role_title(c.jurisdiction, t.role), t.assignee,
-                              deadline_of(cal, t.due_at, now)) for t in by_case.get(c.id, [])]
-            clocks = live_clocks(summary.get("clocks") or {}, cal, c.updated_at, now) if c.status == "open" \
-                else summary.get("clocks") or {}
-            deadlines = [st.deadline for st in steps if st.deadline]
-            deadlines += [deadline_of(cal, date.fromisoformat(k["due"]), now) for k in clocks.values()
-                          if k.get("due") and not k.get("stopped") and not k.get("held")]
-            deadlines = [d for d in deadlines if d] if c.status == "open" else []
-            nearest = min(deadlines, key=lambda d: d.due_date) if deadlines else None
-            rows.append(CaseRow(c.id, c.title, c.jurisdiction, c.process_id, c.status, c.requester,
-                                names.get(c.requester, c.requester), c.started_by, c.created_at, c.updated_at,
-                                c.closed_at, summary.get("outcome"), steps, clocks,
-                                any(d.overdue for d in deadlines), nearest))
+        rows = _rows(s, service.registry, cases)
     if overdue is not None:
         rows = [r for r in rows if r.overdue == overdue][offset:offset + limit]
+    return rows
+
+
+def case_row(service, actor: Actor, case_id) -> CaseRow:
+    """One case as the lists show it (open steps, live clocks, deadlines), if the actor may see it."""
+    with service.db.transaction() as s:
+        case = load_case(s, case_id)
+        check_view_case(actor, case)
+        return _rows(s, service.registry, [case])[0]
+
+
+def _rows(s, registry, cases) -> list[CaseRow]:
+    ids = [c.id for c in cases]
+    tasks = list(s.execute(select(Task).where(Task.case_id.in_(ids)).order_by(Task.created_at))
+                 .scalars()) if ids else []
+    names = display_names(s, [c.requester for c in cases])
+    cals = Calendars(s, registry)
+    now = clock.now()
+    by_case: dict[int, list] = {}
+    for t in tasks:
+        by_case.setdefault(t.case_id, []).append(t)
+    rows = []
+    for c in cases:
+        cal = cals.calendar(c.jurisdiction)
+        summary = c.summary or {}
+        steps = [OpenStep(t.id, t.title, t.role, cals.role_title(c.jurisdiction, t.role), t.assignee,
+                          deadline_of(cal, t.due_at, now)) for t in by_case.get(c.id, [])]
+        is_open = c.status == "open"
+        clocks = live_clocks(summary.get("clocks") or {}, cal, c.updated_at, now) if is_open \
+            else summary.get("clocks") or {}
+        deadlines = [st.deadline for st in steps if st.deadline] if is_open else []
+        if is_open:
+            deadlines += [deadline_of(cal, date.fromisoformat(k["due"]), now) for k in clocks.values()
+                          if k.get("due") and not k.get("stopped") and not k.get("held")]
+        nearest = min(deadlines, key=lambda d: d.due_date) if deadlines else None
+        rows.append(CaseRow(c.id, c.title, c.jurisdiction, c.process_id, c.status, c.requester,
+                            names.get(c.requester, c.requester), c.started_by, c.created_at, c.updated_at,
+                            c.closed_at, summary.get("outcome"), steps, clocks, any(d.overdue for d in deadlines),
+                            nearest, c.version, dict(summary.get("tracking") or {})))
     return rows
 
 

@@ -1,0 +1,89 @@
+"""/api/v1/cases: start, list with filters, get, history, submitted data, withdraw."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from engine import casefile, queries
+from engine.errors import Forbidden, NotFound
+
+from ..schemas import (
+    CaseDetailSchema,
+    CaseQuerySchema,
+    CaseSchema,
+    CaseStartSchema,
+    EventSchema,
+    SubmissionSchema,
+    WithdrawSchema,
+)
+from ..web import actor, cases
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Reasonable accommodation cases")
+
+
+def start_processes(jurisdiction: str) -> tuple[str, ...]:
+    svc = cases()
+    with svc.db.transaction() as s:
+        return svc.registry.current(s, jurisdiction).jurisdiction.start_processes
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(CaseStartSchema)
+@blp.response(201, CaseDetailSchema)
+@blp.alt_response(403, description="not your jurisdiction, or a requester recording for someone else")
+@blp.alt_response(422, description="invalid data (field-by-field errors)")
+def start_case(body):
+    """Start a case; the response lists its first open task(s)."""
+    me = actor()
+    jurisdiction = body.get("jurisdiction") or me.jurisdiction
+    if jurisdiction != me.jurisdiction:
+        raise Forbidden(f"{me.name} belongs to {me.jurisdiction}, not {jurisdiction}")
+    process_id = body.get("process_id")
+    if not process_id:
+        starts = start_processes(jurisdiction)
+        if not starts:
+            raise NotFound(f"{jurisdiction} has no startable process")
+        process_id = starts[0]
+    case_id = cases().start_case(jurisdiction, process_id, me.name, body.get("data") or {},
+                                 requester=body.get("requester"), title=body.get("title"))
+    return queries.case_row(cases(), me, case_id)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(CaseQuerySchema, location="query")
+@blp.response(200, CaseSchema(many=True))
+def list_cases(args):
+    """Cases you may see (staff: your jurisdiction's; everyone: your own requests), newest first."""
+    return queries.list_cases(cases(), actor(), **args)
+
+
+@blp.route("/<int:case_id>", methods=["GET"])
+@blp.response(200, CaseDetailSchema)
+def get_case(case_id):
+    """One case: status, open steps, clocks with days left and abeyance, tracking data."""
+    return queries.case_row(cases(), actor(), case_id)
+
+
+@blp.route("/<int:case_id>/history", methods=["GET"])
+@blp.response(200, EventSchema(many=True))
+def history(case_id):
+    """Every event of the case, oldest first (confidential values appear only as "(confidential)")."""
+    return cases().get_case(case_id, actor().name)["history"]
+
+
+@blp.route("/<int:case_id>/data", methods=["GET"])
+@blp.response(200, SubmissionSchema(many=True))
+def submitted(case_id):
+    """What each completed step recorded. Confidential (medical) fields are shown only to need-to-know
+    roles and the requester, and each such view is recorded in the case history."""
+    found, _ = casefile.submissions(cases(), case_id, actor())
+    return found
+
+
+@blp.route("/<int:case_id>/withdraw", methods=["POST"])
+@blp.arguments(WithdrawSchema)
+@blp.response(200, CaseDetailSchema)
+def withdraw(body, case_id):
+    """Withdraw the request (the requester or staff; Navy 1-7)."""
+    cases().withdraw(case_id, actor().name, body.get("reason", ""))
+    return queries.case_row(cases(), actor(), case_id)

@@ -1,0 +1,56 @@
+"""Helpers for the web tests (import as `from webclient import ...`): API calls as a user, a signed-in
+page client that sends the CSRF token, and small case helpers."""
+
+from __future__ import annotations
+
+import re
+
+PASSWORD = "pass-word"
+USERS = ["clara", "rita", "rob", "ruth", "cora"]
+
+
+class Api:
+    """Calls /api/v1 as a named user."""
+
+    def __init__(self, client, tokens):
+        self.client, self.tokens = client, tokens
+
+    def __call__(self, user, method, path, **kw):
+        headers = dict(self.tokens[user]) if user else {}
+        headers.update(kw.pop("headers", {}))
+        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kw)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+class Browser:
+    """A signed-in test client for pages, sending the CSRF token with every POST."""
+
+    def __init__(self, app, user):
+        self.client = app.test_client()
+        self.csrf = csrf_of(self.client.get("/login").text)
+        r = self.client.post("/login", data={"name": user, "password": PASSWORD, "csrf_token": self.csrf})
+        assert r.status_code == 302, r.text
+        self.csrf = csrf_of(self.client.get("/requests").text)
+
+    def get(self, path, **kw):
+        return self.client.get(path, **kw)
+
+    def post(self, path, data=None, **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf)
+        return self.client.post(path, data=data, **kw)
+
+
+def start(api, user="rob", **body):
+    r = api(user, "POST", "/cases", json=body)
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+def first_task(api, user, case_id):
+    rows = [t for t in api(user, "GET", "/tasks").json if t["case_id"] == case_id]
+    assert rows, f"{user} has no task in case {case_id}"
+    return rows[0]
