@@ -117,6 +117,11 @@ class CaseHelpers:
         due = self._clock(name).due_date()
         return FAR_FUTURE if due is None else self.end_of_day(due)
 
+    def clock_is_running(self, name) -> bool:
+        """Whether the clock was started and not stopped yet (a held clock is running): read-only."""
+        raw = (self.data.get(CLOCKS_KEY) or {}).get(name)
+        return raw is not None and raw.get("stopped") is None
+
     def clock_elapsed(self, name, d=None) -> int:
         return self._clock(name).elapsed(_d(d or self.today()))
 
@@ -129,7 +134,7 @@ class CaseHelpers:
         "today", "now", "add_calendar_days", "add_business_days", "today_plus_calendar_days",
         "is_business_day", "calendar_days_between", "business_days_between", "end_of_day", "param",
         "clock_start", "clock_hold", "clock_resume", "clock_expedite", "clock_stop", "clock_due_date",
-        "clock_due", "clock_elapsed", "track",
+        "clock_due", "clock_elapsed", "clock_is_running", "track",
     )
 
     def as_dict(self) -> dict:
