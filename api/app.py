@@ -21,7 +21,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, abort, g, jsonify, request
+from werkzeug.routing import IntegerConverter, UUIDConverter
 
 from engine import clock
 from engine.cases import CaseService
@@ -37,6 +38,22 @@ API_BODY_LIMIT = 1024 * 1024
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+class RowId(IntegerConverter):
+    """`<int:...>` in every route: 1 .. 2**31-1, so an id out of the database's range is a 404, not an error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+class TaskId(UUIDConverter):
+    """`<task:...>`: a task id is a UUID string; anything else is a 404 before any query."""
+
+    def to_python(self, value):
+        return str(super().to_python(value))
 
 
 def _defaults() -> dict:
@@ -82,6 +99,8 @@ def _secret_key(instance: Path) -> str:
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    app.url_map.converters["int"] = RowId
+    app.url_map.converters["task"] = TaskId
     app.config.update(_defaults())
     app.config.update(config or {})
     instance = Path(app.config["INSTANCE_PATH"])
@@ -105,10 +124,13 @@ def create_app(config: dict | None = None) -> Flask:
                                                          app.config["MAX_DOCUMENT_BYTES"])
 
     @app.before_request
-    def _limits_and_auth():
+    def _auth_and_limits():
+        auth.before_request()
         if is_api_path(request.path) and not (request.mimetype or "").startswith("multipart/"):
             request.max_content_length = API_BODY_LIMIT
-        return auth.before_request()
+            if request.method in ("POST", "PUT", "PATCH") and (request.content_length or 0) > 0 \
+                    and not request.is_json:
+                abort(415, "send the request body as JSON (Content-Type: application/json)")
 
     @app.after_request
     def _headers(response):

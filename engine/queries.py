@@ -265,3 +265,9 @@ def requester_choices(db, jurisdiction: str) -> list[tuple[str, str]]:
         rows = s.execute(select(User.name, User.display_name, User.roles).where(User.jurisdiction == jurisdiction)
                          .order_by(User.display_name))
         return [(r.name, r.display_name) for r in rows if access.REQUESTER in (r.roles or ())]
+
+
+def is_user_of(db, name: str, jurisdiction: str) -> bool:
+    with db.transaction() as s:
+        found = s.execute(select(User.jurisdiction).where(User.name == name)).scalar()
+        return found == jurisdiction

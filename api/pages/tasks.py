@@ -60,13 +60,13 @@ def _task_page(view: dict, *, errors=None, raw=None, status=200, notice=None):
                            mine=view["assignee"] == me.name), status
 
 
-@bp.get("/tasks/<task_id>")
+@bp.get("/tasks/<task:task_id>")
 @login_required
 def task(task_id):
     return _task_page(read_task(task_id))
 
 
-@bp.post("/tasks/<task_id>")
+@bp.post("/tasks/<task:task_id>")
 @login_required
 def complete(task_id):
     svc, me = cases(), actor()
@@ -91,7 +91,7 @@ def complete(task_id):
     return redirect(url_for("pages.inbox"))
 
 
-@bp.post("/tasks/<task_id>/claim")
+@bp.post("/tasks/<task:task_id>/claim")
 @login_required
 def claim(task_id):
     cases().claim(task_id, actor().name)
@@ -99,7 +99,7 @@ def claim(task_id):
     return redirect(url_for("pages.task", task_id=task_id))
 
 
-@bp.post("/tasks/<task_id>/release")
+@bp.post("/tasks/<task:task_id>/release")
 @login_required
 def release(task_id):
     cases().release(task_id, actor().name)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from engine import casefile, queries
-from engine.errors import Forbidden, NotFound
+from engine.access import is_staff
+from engine.errors import Forbidden, NotFound, ValidationFailed
 
 from ..schemas import (
     CaseDetailSchema,
@@ -38,6 +39,11 @@ def start_case(body):
     jurisdiction = body.get("jurisdiction") or me.jurisdiction
     if jurisdiction != me.jurisdiction:
         raise Forbidden(f"{me.name} belongs to {me.jurisdiction}, not {jurisdiction}")
+    requester = body.get("requester")
+    if requester and requester != me.name and not queries.is_user_of(cases().db, requester, jurisdiction):
+        if not is_staff(me, jurisdiction):
+            raise Forbidden("only staff may record a request on someone else's behalf")
+        raise ValidationFailed({"requester": f"there is no user {requester!r} in {jurisdiction}"})
     process_id = body.get("process_id")
     if not process_id:
         starts = start_processes(jurisdiction)

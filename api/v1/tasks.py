@@ -38,14 +38,14 @@ def list_tasks(args):
                          sort=args["sort"])
 
 
-@blp.route("/<task_id>", methods=["GET"])
+@blp.route("/<task:task_id>", methods=["GET"])
 @blp.response(200, TaskSchema)
 def get_task(task_id):
     """A task with its form schema, instructions and current values."""
     return read_task(task_id)
 
 
-@blp.route("/<task_id>/claim", methods=["POST"])
+@blp.route("/<task:task_id>/claim", methods=["POST"])
 @blp.response(200, TaskSchema)
 @blp.alt_response(409, description="claimed by someone else")
 def claim(task_id):
@@ -54,7 +54,7 @@ def claim(task_id):
     return read_task(task_id)
 
 
-@blp.route("/<task_id>/release", methods=["POST"])
+@blp.route("/<task:task_id>/release", methods=["POST"])
 @blp.response(200, TaskSchema)
 def release(task_id):
     """Put a task you claimed back into the role queue."""
@@ -62,7 +62,7 @@ def release(task_id):
     return read_task(task_id)
 
 
-@blp.route("/<task_id>/complete", methods=["POST"])
+@blp.route("/<task:task_id>/complete", methods=["POST"])
 @blp.arguments(CompleteSchema)
 @blp.response(200, CompletedSchema)
 @blp.alt_response(409, description="the task was already completed, or the case changed (stale case_version)")
