@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine import clock
@@ -157,6 +158,14 @@ class Scenario:
     def has(self, user: str, which: str) -> bool:
         return any(which in (t.title, t.spec_id) for t in self.service.list_tasks(user)
                    if t.case_id == self._case_id())
+
+    def data(self, which: str) -> dict:
+        """The task data the engine holds for the open task `which` (title or spec id): what its letter says."""
+        workflow = self.service.load_workflow(self._case_id())
+        found = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+                 if which in (t.task_spec.bpmn_id, t.task_spec.bpmn_name)]
+        assert len(found) == 1, f"{len(found)} open tasks {which!r}; open: {sorted(self.open())}"
+        return dict(found[0].data)
 
     def do(self, user: str, which: str, **data) -> None:
         """Complete the open task `which` as `user` with the form values `data`."""
