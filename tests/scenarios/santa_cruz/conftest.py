@@ -26,6 +26,8 @@ PATHS = {"industrial": ("ind", "wc_manager"), "non_industrial": ("non", "eeo"), 
 class SantaCruz:
     """A Santa Cruz County case driven step by step through the deployed diagrams."""
 
+    REQUEST = REQUEST
+
     def __init__(self, s):
         self.s = s
         self.path: str | None = None
