@@ -51,7 +51,7 @@ class Scenario:
         for role in self.config.roles:
             add_user(db, self.service.registry, role, [role], jurisdiction)
             self.users[role] = role
-        # the reference day 0: the frozen clock's local date when the scenario was made
+        # day 0: the frozen clock's local date, until start() makes it the case's start date
         self.day0: date = clock.now().astimezone(self.tz).date()
         self.case_id: int | None = None
 
@@ -94,8 +94,10 @@ class Scenario:
     # -- the case ----------------------------------------------------------------------------
     def start(self, process_id: str | None = None, actor: str = "requester", requester: str | None = None,
               data: dict | None = None) -> int:
+        """Start the case now; day 0 becomes today's local date."""
         process_id = process_id or self.config.start_processes[0]
         self.case_id = self.service.start_case(self.jurisdiction, process_id, actor, data, requester=requester)
+        self.day0 = clock.now().astimezone(self.tz).date()
         return self.case_id
 
     def case(self, reader: str | None = None) -> dict:
