@@ -293,6 +293,12 @@ class SantaCruz:
         self.do("ada_coordinator", "confirm_withdrawal", withdrawal_date=self.s.today(),
                   withdrawal_confirmation_sent=True)
 
+    def use(self, case_id: int, path: str | None = None) -> SantaCruz:
+        """Drive another case of the same scenario from here on."""
+        self.s.case_id = case_id
+        self.path = path or self.path
+        return self
+
     # -- reading --------------------------------------------------------------------------------------
     @property
     def status(self) -> str:
@@ -305,7 +311,14 @@ class SantaCruz:
 
 @pytest.fixture
 def sc(scenario):
+    """processes/santa_cruz deployed on a fresh SQLite file at the frozen clock, one user per role."""
     return SantaCruz(scenario("santa_cruz"))
+
+
+@pytest.fixture
+def santa_cruz(scenario):
+    """Factory: santa_cruz(folder) deploys another copy of the Santa Cruz folder (e.g. santa_cruz_copy)."""
+    return lambda folder=None: SantaCruz(scenario("santa_cruz", folder))
 
 
 @pytest.fixture
