@@ -18,7 +18,7 @@ from . import access, clock, runtime, serialization
 from .definitions import Registry
 from .errors import Conflict, Forbidden, NotFound, RaflowError, ScriptError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
-from .projections import save_case
+from .projections import clock_views, save_case
 from .store import Case, Event, Task, Timer
 
 log = logging.getLogger("raflow.cases")
@@ -161,10 +161,10 @@ class CaseService:
                 raise Conflict("this task is no longer open (already completed or cancelled)")
             tracked = {k: clean[k] for k in deployed.jurisdiction.tracking_fields
                        if k in clean and not (form and k in form.confidential_fields)}
+            if tracked:  # before the step's scripts run, so a script's track() can refine a form value
+                workflow.data.setdefault(TRACKING_KEY, {}).update(tracked)
             with _engine_errors():
                 runtime.complete_user_task(workflow, task, clean)
-            if tracked:
-                workflow.data.setdefault(TRACKING_KEY, {}).update(tracked)
             shown = access.redact(clean, form.confidential_fields if form else frozenset(), False)
             save_case(s, case, workflow, deployed, actor.name,
                       [("task_completed", task_id, {"task": row.title, "data": shown})])
@@ -273,10 +273,14 @@ class CaseService:
                               .where(Task.case_id == case_id).order_by(Task.created_at)).all()
             events = s.execute(select(Event.at, Event.actor, Event.kind, Event.task_id, Event.detail)
                                .where(Event.case_id == case_id).order_by(Event.id)).all()
+            summary = dict(case.summary or {})
+            if summary.get("clock_state"):
+                calendar = self.registry.get(s, case.definition_id).jurisdiction.calendar
+                summary["clocks"] = clock_views(summary["clock_state"], calendar)
             return {"id": case.id, "title": case.title, "jurisdiction": case.jurisdiction,
                     "process_id": case.process_id, "status": case.status, "requester": case.requester,
                     "started_by": case.started_by, "created_at": case.created_at, "closed_at": case.closed_at,
-                    "version": case.version, "summary": case.summary,
+                    "version": case.version, "summary": summary,
                     "tasks": [dict(r._mapping) for r in tasks], "history": [dict(r._mapping) for r in events]}
 
     def load_workflow(self, case_id: int):

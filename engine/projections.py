@@ -32,12 +32,16 @@ _DELETE_TIMERS = T_TIMER.delete().where(T_TIMER.c.case_id == bindparam("b_id"))
 _INSERT_TASK, _INSERT_TIMER, _INSERT_EVENT = T_TASK.insert(), T_TIMER.insert(), T_EVENT.insert()
 
 
-def clock_summary(workflow, calendar) -> dict:
-    """Every case clock as shown to people: due date, held days, elapsed less abeyance, met."""
-    today = calendar.local_date(clock.now())
+def clock_views(raw: dict, calendar, now=None) -> dict:
+    """Every case clock as shown to people, as of today: due date, held days, elapsed less abeyance, met.
+
+    Computed from the stored clock state, so a case read days after its last change still counts
+    abeyance and days left up to today (Navy 4-1: 45 days less abeyance).
+    """
+    today = calendar.local_date(now or clock.now())
     out = {}
-    for name, raw in (workflow.data.get(CLOCKS_KEY) or {}).items():
-        lc = LegalClock.from_dict(raw)
+    for name, state in (raw or {}).items():
+        lc = LegalClock.from_dict(state)
         due = lc.due_date()
         out[name] = {
             "start": lc.start.isoformat(), "days": lc.days, "due": due.isoformat() if due else None,
@@ -84,7 +88,8 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
         new_status = "closed"
     summary = {
         "tracking": dict(workflow.data.get(TRACKING_KEY) or {}),
-        "clocks": clock_summary(workflow, jurisdiction.calendar),
+        "clocks": clock_views(workflow.data.get(CLOCKS_KEY), jurisdiction.calendar, now),
+        "clock_state": dict(workflow.data.get(CLOCKS_KEY) or {}),
         "outcome": outcome_of(workflow) if done else None,
         "current": [t.title for t in tasks],
     }

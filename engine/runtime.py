@@ -63,11 +63,13 @@ def instructions_of(task) -> str:
 
 
 def _due_of(task) -> datetime | None:
-    """A task is due when the earliest timer on its boundary fires."""
+    """A task is due when the earliest timer on its boundary fires; a non-interrupting timer that has
+    already fired (an overdue notice went out) still marks when the task was due."""
     parent = task.parent
     if parent is None:
         return None
-    times = [t.fire_at for t in (_timer(s) for s in parent.children if s is not task) if t is not None]
+    times = [t.fire_at for t in (_timer(s, fired_too=True) for s in parent.children if s is not task)
+             if t is not None]
     return min(times) if times else None
 
 
@@ -80,10 +82,11 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
     return timers
 
 
-def _timer(task) -> WaitingTimer | None:
+def _timer(task, fired_too: bool = False) -> WaitingTimer | None:
     spec = task.task_spec
     definition = getattr(spec, "event_definition", None)
-    if not isinstance(definition, TimerEventDefinition) or task.state != TaskState.WAITING:
+    states = TaskState.WAITING | TaskState.COMPLETED if fired_too else TaskState.WAITING
+    if not isinstance(definition, TimerEventDefinition) or not task.state & states:
         return None
     value = task._get_internal_data("event_value")
     if value is None:

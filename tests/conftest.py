@@ -12,9 +12,9 @@ import os
 import shutil
 import subprocess
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from support import FIXTURES, REQUIRE_ALL, ROOT, unavailable  # noqa: F401 - re-exported for fixtures
 
 from engine import clock
 from engine.cases import CaseService
@@ -22,17 +22,7 @@ from engine.definitions import Registry, deploy, read_folder
 from engine.store import Base, Database
 from engine.users import add_user
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TESTLAND = FIXTURES / "processes" / "testland"
-REQUIRE_ALL = os.environ.get("RAFLOW_REQUIRE_ALL") == "1"
-
-
-def unavailable(reason: str):
-    """Skip, or fail under RAFLOW_REQUIRE_ALL=1, when a real component is missing."""
-    if REQUIRE_ALL:
-        pytest.fail(f"RAFLOW_REQUIRE_ALL=1 but {reason}")
-    pytest.skip(reason)
 
 
 # -- clock ----------------------------------------------------------------------------------------

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from engine.cases import CaseService
 
+ROOT = Path(__file__).resolve().parent.parent
+REQUIRE_ALL = os.environ.get("RAFLOW_REQUIRE_ALL") == "1"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TESTLAND = FIXTURES / "processes" / "testland"
+
+
+def unavailable(reason: str):
+    """Skip, or fail under RAFLOW_REQUIRE_ALL=1 (CI), when a real component is missing."""
+    if REQUIRE_ALL:
+        pytest.fail(f"RAFLOW_REQUIRE_ALL=1 but {reason}")
+    pytest.skip(reason)
 
 
 def task_named(svc: CaseService, user: str, title: str):

@@ -271,3 +271,20 @@ def _snapshot(db, case_id):
         timers = sorted(tuple(r) for r in s.execute(select(Timer.id, Timer.fire_at).where(Timer.case_id == case_id)))
         events = s.execute(select(Event.id).where(Event.case_id == case_id)).scalars().all()
         return tuple(case), tasks, timers, events
+
+
+def test_a_script_can_refine_a_tracked_form_value(service, db, tmp_path):
+    """Tracked form fields are recorded before the step's scripts, so track() in a script wins."""
+    from support import copy_testland
+
+    from engine.definitions import deploy, read_folder
+
+    folder = copy_testland(tmp_path)
+    main = folder / "tl_main.bpmn"
+    main.write_text(main.read_text().replace('<bpmn:script>clock_hold("decision", "documents requested")',
+                                             '<bpmn:script>track("decision", "documents requested")\n'
+                                             'clock_hold("decision", "documents requested")'))
+    deploy(db, read_folder(folder))
+    case_id = start(service)
+    service.complete(task_named(service, "clara", "Record the decision").id, "clara", {"decision": "documents"})
+    assert service.get_case(case_id, "clara")["summary"]["tracking"]["decision"] == "documents requested"

@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, unavailable
 from lxml import etree
+from support import ROOT, unavailable
 
 from engine.definitions import lint_bundle, read_folder
 

@@ -157,8 +157,6 @@ def test_neat_tracking_data_after_the_decision(navy):
     assert not {"diagnosis", "functional_limitations", "provider_name"} & set(t)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: runtime._due_of reads only WAITING boundary timers, so once the "
-                                       "non-interrupting delay timer has fired the overdue task shows no due date")
 def test_overdue_decision_task_keeps_its_due_date_after_the_delay_notice(navy):
     """Navy manual 4-1, 4-3: a decision task past day 45 still shows the day it was due (it is overdue)."""
     s = navy

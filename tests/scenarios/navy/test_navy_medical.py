@@ -143,8 +143,6 @@ def test_documents_not_provided_lead_to_denial_with_abeyance_counted(navy):
     assert (case["status"], case["summary"]["outcome"]) == ("closed", "Denied")
 
 
-@pytest.mark.xfail(strict=True, reason="engine limitation: the summary's clock counts (days_held, elapsed, days_left) "
-                                       "are computed when the case is saved, so they are as of the last change")
 def test_case_summary_counts_abeyance_up_to_today(navy):
     """Navy manual 4-1: on day 25, with documents requested on day 5, the clock shows 20 days held."""
     s = navy
