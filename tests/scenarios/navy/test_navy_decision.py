@@ -6,8 +6,6 @@ Day 0 is Friday 2026-01-16 (New York); day 45 is Monday 2026-03-02, whose end is
 
 from __future__ import annotations
 
-import pytest
-
 
 def test_approval_on_day_30_meets_the_45_day_clock(navy):
     """Navy manual 4-1: approved and implemented within 45 calendar days of the initial request."""

@@ -5,8 +5,6 @@ Day 0 is Friday 2026-01-16 (New York). Without abeyance the decision is due on d
 
 from __future__ import annotations
 
-import pytest
-
 
 def _to_medical_request(s, request_day):
     s.intake()
