@@ -51,9 +51,10 @@ def test_options_considered_include_leave_and_reassignment(sc):
 
 
 def test_leave_as_accommodation_needs_an_end_date_and_a_return_plan(sc):
-    """§ 11068(c): leave is a reasonable accommodation when it is likely to let the employee return at
-    its end, never indefinite: choosing leave without an end date or the expected return is refused,
-    in Procedures II/III (II.5, III.6) and after a committee return (IV)."""
+    """§ 11068(c) with PAM II.13.A Policy II.2 (leaves of absence) and Procedure II.5, III.6, IV: leave is a
+    reasonable accommodation when it is likely to let the employee return at its end, never indefinite;
+    choosing leave without an end date or the expected return is refused, at the options step and after
+    a committee return."""
     sc.employee_to_options("industrial")
     with pytest.raises(ValidationFailed) as err:
         sc.options("current_position", chosen_accommodation_type="leave_of_absence",
@@ -74,9 +75,10 @@ def test_leave_as_accommodation_needs_an_end_date_and_a_return_plan(sc):
 
 
 def test_temporary_assignment_during_the_interactive_process_is_reviewed(sc):
-    """§ 11068(d)(3): a temporary assignment may be offered during the interactive process (II.4, III.5)
-    and the employee may accept or reject it; an accepted one is tracked and, if the department has not
-    decided after temporary_assignment_review_days (30), the department reviews it with the employee."""
+    """§ 11068(d)(3) during PAM II.13.A Procedure II.4 (the meeting): a temporary assignment may be offered
+    during the interactive process and the employee may accept or reject it; an accepted one is tracked
+    and, if the department has not decided after temporary_assignment_review_days (30), the department
+    reviews it with the employee; a reminder fires once its due day is over in Santa Cruz."""
     sc.intake("industrial")
     sc.per1100a()
     sc.evaluation()
@@ -104,7 +106,8 @@ def test_temporary_assignment_during_the_interactive_process_is_reviewed(sc):
 
 
 def test_declined_temporary_assignment_is_allowed_and_not_tracked(sc):
-    """§ 11068(d)(3) and (f): the employee may reject a temporary assignment; the process continues."""
+    """§ 11068(d)(3) and (f) during PAM II.13.A Procedure III.5: the employee may reject a temporary
+    assignment; the process continues."""
     sc.employee_to_options("non_industrial", temporary_assignment="offered_declined")
     assert "temporary_assignment" not in sc.tracking
     assert sc.has("eeo", "non_options_same_class")
@@ -112,7 +115,8 @@ def test_declined_temporary_assignment_is_allowed_and_not_tracked(sc):
 
 def test_written_notice_that_refusal_is_allowed_and_retaliation_prohibited_comes_first(sc):
     """§ 11068(f) (no forced accommodation; refusing is allowed) and (k) (no retaliation for requesting):
-    the ADA Coordinator sends the written notice before any procedure starts, and it must say both."""
+    the ADA Coordinator sends the written notice before PAM II.13.A Procedure III (or any procedure)
+    starts, and it must say both."""
     sc.request()
     sc.triage("non_industrial")
     assert sc.open() == {"send_rights_notice"}
@@ -128,9 +132,9 @@ def test_written_notice_that_refusal_is_allowed_and_retaliation_prohibited_comes
 @pytest.mark.parametrize("how", ["department", "committee"])
 def test_approved_accommodation_continues_without_a_new_request(sc, how):
     """The article (seeds/000: once granted, the employer has a duty to provide it; the employee has no
-    ongoing duty to ask again) and § 11068(a): an approved accommodation, by the department (II.5) or the
-    committee (IV.5), is recorded as recurring, and the closed case leaves nothing for the employee to
-    do or renew (no task, no timer)."""
+    ongoing duty to ask again) and § 11068(a): an approved accommodation, by the department (PAM II.13.A
+    Procedure II.5) or the committee (IV.5), is recorded as recurring, and the closed case leaves nothing
+    for the employee to do or renew (no task, no timer)."""
     if how == "department":
         sc.employee_to_options("industrial")
         sc.options("same_class_department")

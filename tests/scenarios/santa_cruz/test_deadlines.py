@@ -22,8 +22,8 @@ def _utc(text: str) -> datetime:
 
 
 def test_decision_clock_is_thirty_calendar_days_from_the_request(sc):
-    """Policy parameter decision_calendar_days (30) for California's timely interactive process, on PAM
-    II.13.A Procedure II.5-II.6: a request on Friday 2026-01-16 is due Sunday 2026-02-15 (calendar days
+    """PAM II.13.A Procedure II.5-II.6 with policy parameter decision_calendar_days (30) for California's
+    timely interactive process: a request on Friday 2026-01-16 is due Sunday 2026-02-15 (calendar days
     count weekends and holidays); the department's decision is due at the end of that day in Santa Cruz
     (08:00Z in winter); once it passes, the WC Program Manager follows up. The overdue follow-up is still
     recorded after the department decides, and the clock shows the decision was late."""
