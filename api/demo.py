@@ -35,11 +35,12 @@ DEMO_USERS = {
 
 def load_demo(ctx) -> list[str]:
     lines = []
+    digest = hash_password(DEMO_PASSWORD)  # one hash for all: the demo password is public anyway
     for jurisdiction, users in DEMO_USERS.items():
         for name, display, roles in users:
             try:
                 add_user(ctx.db, ctx.cases.registry, name, roles, jurisdiction, display,
-                         password_hash=hash_password(DEMO_PASSWORD))
+                         password_hash=digest)
             except NotFound:
                 lines.append(f"skipped {jurisdiction}: not deployed")
                 break

@@ -1,6 +1,7 @@
 """The new-request (intake) form: a jurisdiction's own (`[intake] form = "<form key>"` in
 jurisdiction.toml) or the built-in one below. Staff recording a request on someone's behalf (an oral
-request, Navy 2-1) also give how and when it was received.
+request, Navy 1-3) also give how (`request_mode`) and when (`request_date`) it was made. Field names
+follow the Navy intake form, so the first step's form opens with them filled in.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ DEFAULT_INTAKE = {
 }
 
 STAFF_FIELDS = {
-    "how_received": {"type": "string", "title": "How was the request made?", "enum": ["oral", "written", "email"],
+    "request_mode": {"type": "string", "title": "How was the request made?", "enum": ["oral", "written"],
                      "x-ui": {"widget": "radio", "labels": {"oral": "Orally (in person or by phone)",
-                                                            "written": "In writing", "email": "By email"}}},
+                                                            "written": "In writing (letter, email or form)"}}},
     "request_date": {"type": "string", "format": "date", "title": "Date the request was made",
                      "x-ui": {"widget": "date", "help": "The day the requester first asked (it starts the "
                                                         "deadlines), as YYYY-MM-DD."}},

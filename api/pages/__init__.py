@@ -19,7 +19,7 @@ from ..auth import login_required
 
 bp = Blueprint("pages", __name__)
 
-VENDOR_FILES = {"bpmn-viewer.production.min.js", "assets/bpmn-js.css", "assets/diagram-js.css"}
+VENDOR_FILES = {"bpmn-navigated-viewer.production.min.js", "assets/bpmn-js.css", "assets/diagram-js.css"}
 
 
 @bp.get("/")

@@ -33,14 +33,14 @@ EVENT_TEXT = {
 }
 
 
-def describe(event: dict, roles: dict) -> str:
+def describe(event: dict, roles: dict, names: dict) -> str:
     d = event.get("detail") or {}
     kind = event["kind"]
     if kind in ("task_opened", "task_claimed", "task_released", "task_completed") and d.get("task"):
         extra = f" ({roles.get(d['role'], d['role'])})" if kind == "task_opened" and d.get("role") else ""
         return f"{d['task']}{extra}"
     if kind == "case_started" and d.get("requester"):
-        return f"for {d['requester']}"
+        return f"for {names.get(d['requester'], d['requester'])}"
     if kind == "case_closed":
         return d.get("outcome") or ""
     if kind == "case_event":
@@ -96,21 +96,25 @@ def _case_page(case_id, upload_errors=None, status=200):
     submitted, allowed = casefile.submissions(svc, case_id, me)
     docs, withheld = documents().list(case_id, me)
     doc_types = documents().types(case_id, me)
-    labels = {}
+    labels, value_labels = {}, {}
     for form in deployed.forms.values():
         if form is not None:
             labels.update({n: p.get("title", n) for n, p in form.fields.items()})
+            for n, p in form.fields.items():
+                value_labels.setdefault(n, {}).update({str(k): str(v) for k, v in
+                                                       ((p.get("x-ui") or {}).get("labels") or {}).items()})
     with svc.db.transaction() as s:
-        names = queries.display_names(s, {e["actor"] for e in view["history"]} | {view["requester"],
-                                                                                   view["started_by"]})
-    history = [dict(e, text=EVENT_TEXT.get(e["kind"], e["kind"].replace("_", " ")), about=describe(e, roles),
+        people = {e["actor"] for e in view["history"]} | {view["requester"], view["started_by"]}
+        names = queries.display_names(s, people | {d.uploaded_by for d in docs})
+    history = [dict(e, text=EVENT_TEXT.get(e["kind"], e["kind"].replace("_", " ")), about=describe(e, roles, names),
                     who=names.get(e["actor"], e["actor"])) for e in view["history"]]
     tasks_mine = {t.id for t in svc.list_tasks(me.name)}
     return render_template(
         "case.html", case=row, view=view, names=names, roles=roles, diagram=diagram,
         done_json=json.dumps(diagram.done), current_json=json.dumps(diagram.current), submitted=submitted,
         allowed=allowed, docs=docs, withheld=withheld, doc_types=doc_types, accept=ACCEPT,
-        max_mb=documents().max_bytes // (1024 * 1024), history=history, tracking_labels=labels,
+        max_mb=documents().max_bytes // (1024 * 1024), history=history,
+        tracking_labels=labels, value_labels=value_labels,
         workable=tasks_mine, staff=is_staff(me, case_obj.jurisdiction),
         may_withdraw=view["status"] == "open" and (me.name == view["requester"] or is_staff(me, view["jurisdiction"])),
         upload_errors=upload_errors or {}), status

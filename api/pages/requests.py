@@ -69,8 +69,13 @@ def intake_post():
         errors.update(err.errors)
     if errors:
         return _intake_page(errors, raw, requester, 422)
+    if "requester_name" not in data:
+        names = dict(queries.requester_choices(db(), me.jurisdiction))
+        data["requester_name"] = me.display_name if requester == me.name else names.get(requester, requester)
     process_id = deployed.jurisdiction.start_processes[0]
-    case_id = cases().start_case(me.jurisdiction, process_id, me.name, data, requester=requester)
+    # The title shows in every list: the requester's name only, never what was asked for (it may be medical).
+    title = f"Reasonable accommodation request from {data['requester_name']}"
+    case_id = cases().start_case(me.jurisdiction, process_id, me.name, data, requester=requester, title=title)
     flash(f"Request received: case {case_id}.", "success")
     if staff:
         return redirect(url_for("pages.case", case_id=case_id), code=303)
