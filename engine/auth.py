@@ -13,7 +13,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from .access import Actor
 from .errors import NotFound, RaflowError
@@ -88,11 +88,11 @@ def actor_for_token(db, token: str | None) -> Actor | None:
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     digest = _token_hash(token)
-    with db.transaction() as s:
-        row = s.execute(select(User).where(User.token_hash == digest)).scalar()
-        if row is None or not hmac.compare_digest(row.token_hash, digest):
-            return None
-        return _actor(row)
+    with db.engine.connect() as conn:
+        row = conn.execute(_BY_TOKEN, {"b_digest": digest}).first()
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
+        return None
+    return _actor(row)
 
 
 def load_user(db, name: str) -> tuple[Actor, str | None] | None:
@@ -100,6 +100,11 @@ def load_user(db, name: str) -> tuple[Actor, str | None] | None:
     with db.transaction() as s:
         row = s.execute(select(User).where(User.name == name)).scalar()
         return None if row is None else (_actor(row), row.password_hash)
+
+
+_USERS = User.__table__
+_BY_TOKEN = select(_USERS.c.name, _USERS.c.display_name, _USERS.c.jurisdiction, _USERS.c.roles,
+                   _USERS.c.token_hash).where(_USERS.c.token_hash == bindparam("b_digest"))
 
 
 def _token_hash(token: str) -> str:

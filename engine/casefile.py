@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import insert, select
+from sqlalchemy.orm import defer
 
 from . import access, clock, serialization
 from .access import Actor
@@ -36,12 +37,18 @@ def check_view_case(actor: Actor, case) -> None:
                         else "this case belongs to another jurisdiction")
 
 
-def load_case(session, case_id) -> Case:
+def load_case(session, case_id, with_workflow: bool = True) -> Case:
+    """The case row; without `with_workflow` the (large) serialized workflow is not read."""
     try:
         wanted = int(case_id)
     except (TypeError, ValueError):
         raise NotFound(f"no case {case_id}") from None
-    case = session.execute(select(Case).where(Case.id == wanted)).scalar()
+    if not 0 < wanted < 2**31:
+        raise NotFound(f"no case {case_id}")
+    query = select(Case).where(Case.id == wanted)
+    if not with_workflow:
+        query = query.options(defer(Case.workflow))
+    case = session.execute(query).scalar()
     if case is None:
         raise NotFound(f"no case {case_id}")
     return case
@@ -225,14 +232,14 @@ def _values(form, data: dict, allowed: bool, seen: list) -> list[FieldValue]:
 def deployed_of(service, case_id, actor: Actor):
     """(case row, deployed version) of a case the actor may see."""
     with service.db.transaction() as s:
-        case = load_case(s, case_id)
+        case = load_case(s, case_id, with_workflow=False)
         check_view_case(actor, case)
         return case, service.registry.get(s, case.definition_id)
 
 
 def diagram_xml(service, case_id, actor: Actor) -> str | None:
     with service.db.transaction() as s:
-        case = load_case(s, case_id)
+        case = load_case(s, case_id, with_workflow=False)
         check_view_case(actor, case)
         return process_xml(s, case.definition_id, case.process_id)[0]
 

@@ -126,14 +126,14 @@ class DocumentService:
 
     def types(self, case_id, actor: Actor) -> dict[str, tuple[str, bool]]:
         with self.db.transaction() as s:
-            case = load_case(s, case_id)
+            case = load_case(s, case_id, with_workflow=False)
             check_view_case(actor, case)
             return document_types(self.registry.get(s, case.definition_id))
 
     def upload(self, case_id, actor: Actor, doc_type: str, filename: str | None, stream) -> DocumentInfo:
         """Store one file (a binary stream or bytes) in the case's RA file; all or nothing."""
         with self.db.transaction() as s:
-            case = load_case(s, case_id)
+            case = load_case(s, case_id, with_workflow=False)
             check_view_case(actor, case)
             types = document_types(self.registry.get(s, case.definition_id))
         errors = {}
@@ -187,7 +187,7 @@ class DocumentService:
     def list(self, case_id, actor: Actor) -> tuple[list[DocumentInfo], int]:
         """Documents this actor may see, and how many medical documents are withheld."""
         with self.db.transaction() as s:
-            case = load_case(s, case_id)
+            case = load_case(s, case_id, with_workflow=False)
             check_view_case(actor, case)
             deployed = self.registry.get(s, case.definition_id)
             types = document_types(deployed)
@@ -206,7 +206,7 @@ class DocumentService:
             doc = s.get(Document, wanted)
             if doc is None:
                 raise NotFound(f"no document {document_id}")
-            case = load_case(s, doc.case_id)
+            case = load_case(s, doc.case_id, with_workflow=False)
             check_view_case(actor, case)
             deployed = self.registry.get(s, case.definition_id)
             if doc.medical and not may_see_confidential(actor, deployed, case):

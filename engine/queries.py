@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy.orm import defer
 
 from . import access, clock
 from .access import Actor
-from .casefile import check_view_case, load_case
-from .errors import Forbidden
+from .casefile import check_view_case
+from .errors import Forbidden, NotFound
 from .store import Case, Task, User
 
 DUE_SOON_DAYS = 3
@@ -58,6 +60,10 @@ class Calendars:
         if jurisdiction not in self._cache:
             self._cache[jurisdiction] = self.registry.current(self.session, jurisdiction).jurisdiction
         return self._cache[jurisdiction]
+
+    def of_version(self, definition_id: int):
+        """The jurisdiction config of a deployed version (cached in memory: no query)."""
+        return self.registry.get(self.session, definition_id).jurisdiction
 
     def calendar(self, jurisdiction):
         return self._get(jurisdiction).calendar
@@ -176,7 +182,7 @@ def list_cases(service, actor: Actor, *, jurisdiction: str | None = None, status
         raise Forbidden("you may list the cases of your own jurisdiction only")
     staff = access.is_staff(actor, actor.jurisdiction)
     with service.db.transaction() as s:
-        q = select(Case)
+        q = select(Case).options(defer(Case.workflow))
         if staff and requester != actor.name:
             q = q.where(Case.jurisdiction == actor.jurisdiction)
             if requester:
@@ -199,19 +205,41 @@ def list_cases(service, actor: Actor, *, jurisdiction: str | None = None, status
     return rows
 
 
+_C, _T, _U = Case.__table__, Task.__table__, User.__table__
+_CASE_AND_TASKS = (
+    select(*[c for c in _C.c if c.name != "workflow"], _U.c.display_name.label("requester_name"),
+           _T.c.id.label("t_id"), _T.c.title.label("t_title"), _T.c.role.label("t_role"),
+           _T.c.assignee.label("t_assignee"), _T.c.due_at.label("t_due_at"))
+    .select_from(_C.outerjoin(_T, _T.c.case_id == _C.c.id).outerjoin(_U, _U.c.name == _C.c.requester))
+    .where(_C.c.id == bindparam("b_id")).order_by(_T.c.created_at))
+
+
 def case_row(service, actor: Actor, case_id) -> CaseRow:
-    """One case as the lists show it (open steps, live clocks, deadlines), if the actor may see it."""
+    """One case as the lists show it (open steps, live clocks, deadlines), if the actor may see it.
+
+    One Core query (case, requester name, open tasks): this answers every start and complete call."""
+    try:
+        wanted = int(case_id)
+    except (TypeError, ValueError):
+        wanted = 0
     with service.db.transaction() as s:
-        case = load_case(s, case_id)
+        found = s.connection().execute(_CASE_AND_TASKS, {"b_id": wanted}).all() if 0 < wanted < 2**31 else []
+        if not found:
+            raise NotFound(f"no case {case_id}")
+        case = found[0]
         check_view_case(actor, case)
-        return _rows(s, service.registry, [case])[0]
+        tasks = [SimpleNamespace(case_id=case.id, id=r.t_id, title=r.t_title, role=r.t_role, assignee=r.t_assignee,
+                                 due_at=r.t_due_at) for r in found if r.t_id is not None]
+        return _rows(s, service.registry, [case], tasks, {case.requester: case.requester_name or case.requester})[0]
 
 
-def _rows(s, registry, cases) -> list[CaseRow]:
+def _rows(s, registry, cases, tasks=None, names=None) -> list[CaseRow]:
     ids = [c.id for c in cases]
-    tasks = list(s.execute(select(Task).where(Task.case_id.in_(ids)).order_by(Task.created_at))
-                 .scalars()) if ids else []
-    names = display_names(s, [c.requester for c in cases])
+    if tasks is None:
+        tasks = list(s.execute(select(Task).where(Task.case_id.in_(ids)).order_by(Task.created_at))
+                     .scalars()) if ids else []
+    if names is None:
+        names = display_names(s, [c.requester for c in cases])
     cals = Calendars(s, registry)
     now = clock.now()
     by_case: dict[int, list] = {}
@@ -219,9 +247,10 @@ def _rows(s, registry, cases) -> list[CaseRow]:
         by_case.setdefault(t.case_id, []).append(t)
     rows = []
     for c in cases:
-        cal = cals.calendar(c.jurisdiction)
+        config = cals.of_version(c.definition_id)
+        cal = config.calendar
         summary = c.summary or {}
-        steps = [OpenStep(t.id, t.title, t.role, cals.role_title(c.jurisdiction, t.role), t.assignee,
+        steps = [OpenStep(t.id, t.title, t.role, config.roles.get(t.role, t.role), t.assignee,
                           deadline_of(cal, t.due_at, now)) for t in by_case.get(c.id, [])]
         is_open = c.status == "open"
         clocks = live_clocks(summary.get("clocks") or {}, cal, c.updated_at, now) if is_open \

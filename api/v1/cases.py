@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+from sqlalchemy import bindparam, select
 
 from engine import casefile, queries
 from engine.access import is_staff
 from engine.errors import Forbidden, NotFound, ValidationFailed
+from engine.store import DefinitionVersion
 
 from ..schemas import (
     CaseDetailSchema,
@@ -22,10 +24,20 @@ from ..web import actor, cases
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Reasonable accommodation cases")
 
 
+_LATEST = (select(DefinitionVersion.__table__.c.id)
+           .where(DefinitionVersion.__table__.c.jurisdiction == bindparam("b_jurisdiction"))
+           .order_by(DefinitionVersion.__table__.c.id.desc()).limit(1))
+
+
 def start_processes(jurisdiction: str) -> tuple[str, ...]:
+    """The startable processes of the jurisdiction's current version (one indexed lookup)."""
     svc = cases()
-    with svc.db.transaction() as s:
-        return svc.registry.current(s, jurisdiction).jurisdiction.start_processes
+    with svc.db.engine.connect() as conn:
+        version = conn.execute(_LATEST, {"b_jurisdiction": jurisdiction}).scalar()
+    if version is None:
+        raise NotFound(f"no definition deployed for jurisdiction {jurisdiction!r}")
+    with svc.db.transaction() as s:  # the registry has the version in memory: no query
+        return svc.registry.get(s, version).jurisdiction.start_processes
 
 
 @blp.route("", methods=["POST"])
