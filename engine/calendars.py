@@ -70,7 +70,8 @@ class Calendar:
                    exclude=tuple(h.get("exclude", ())))
 
     def _excluded(self, name: str) -> bool:
-        return any(part.replace("(observed)", "").strip().casefold() in self._exclude for part in name.split(";"))
+        """Excluded only if every holiday on that date is excluded ("Presidents' Day; Susan B. Anthony Day")."""
+        return all(part.replace("(observed)", "").strip().casefold() in self._exclude for part in name.split(";"))
 
     def _year(self, year: int) -> dict[date, str]:
         """Holidays and closures of one year; cached because the holidays object is slow to query."""

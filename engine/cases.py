@@ -212,7 +212,7 @@ class CaseService:
     # -- timers ------------------------------------------------------------------------------
     def due_case_ids(self, limit: int = 100) -> list[int]:
         with self.db.transaction() as s:
-            rows = s.execute(select(Timer.case_id).where(Timer.fire_at <= clock.now())
+            rows = s.execute(select(Timer.case_id).where(Timer.fire_at < clock.now())
                              .order_by(Timer.fire_at).limit(limit)).scalars()
             return list(dict.fromkeys(rows))
 
@@ -242,7 +242,7 @@ class CaseService:
                 return 0
             now = clock.now()
             due = list(s.execute(select(Timer.id, Timer.spec_id).where(Timer.case_id == case_id,
-                                                                         Timer.fire_at <= now)))
+                                                                         Timer.fire_at < now)))
             if not due:
                 return 0
             deployed = self.registry.get(s, case.definition_id)

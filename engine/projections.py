@@ -54,22 +54,31 @@ def clock_views(raw: dict, calendar, now=None) -> dict:
     return out
 
 
-def outcome_of(workflow) -> str | None:
-    ends = [t for t in workflow.get_tasks(state=TaskState.COMPLETED)
-            if isinstance(t.task_spec, EndEvent) and _outcome_level(workflow, t.workflow)]
-    if not ends:
+def outcome_of(workflow, interrupting: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """The end event that decided the case: the main process's own end wins; then the end of an
+    interrupting event subprocess (withdrawal); a non-interrupting side event (a complaint logged
+    after the finding) never replaces the outcome. Ends of called processes are steps, not outcomes."""
+    ranked = []
+    for t in workflow.get_tasks(state=TaskState.COMPLETED):
+        if isinstance(t.task_spec, EndEvent):
+            rank = _outcome_rank(workflow, t.workflow, interrupting)
+            if rank:
+                ranked.append((rank, t.last_state_change, t))
+    if not ranked:
         return None
-    last = max(ends, key=lambda t: t.last_state_change)
+    last = max(ranked, key=lambda r: (r[0], r[1]))[2]
     return last.task_spec.bpmn_name or last.task_spec.bpmn_id
 
 
-def _outcome_level(top, wf) -> bool:
-    """End events of the main process and of its event subprocesses (withdrawal) are outcomes;
-    those of called processes are steps on the way."""
+def _outcome_rank(top, wf, interrupting) -> int:
     if wf is top:
-        return True
+        return 3
     parent = top.get_task_from_id(wf.parent_task_id) if wf.parent_task_id else None
-    return parent is not None and not isinstance(parent.task_spec, CallActivity) and parent.workflow is top
+    if parent is None or isinstance(parent.task_spec, CallActivity) or parent.workflow is not top:
+        return 0
+    started_by = {getattr(ts.event_definition, "name", None) for ts in wf.spec.task_specs.values()
+                  if type(ts).__name__ == "StartEvent" and hasattr(ts, "event_definition")}
+    return 2 if started_by & set(interrupting) else 1
 
 
 def save_case(session, case, workflow, deployed, actor: str, events: list[tuple], status: str | None = None):
@@ -90,7 +99,7 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
         "tracking": dict(workflow.data.get(TRACKING_KEY) or {}),
         "clocks": clock_views(workflow.data.get(CLOCKS_KEY), jurisdiction.calendar, now),
         "clock_state": dict(workflow.data.get(CLOCKS_KEY) or {}),
-        "outcome": outcome_of(workflow) if done else None,
+        "outcome": outcome_of(workflow, deployed.interrupting_messages) if done else None,
         "current": [t.title for t in tasks],
     }
     conn = session.connection()

@@ -298,3 +298,11 @@ def test_excluded_holidays_are_business_days_for_that_employer():
     assert not ca.is_business_day(date(2028, 2, 15)) and county.is_business_day(date(2028, 2, 15))
     assert not county.is_business_day(date(2028, 3, 31))  # Cesar Chavez Day stays a holiday
     assert not county.is_business_day(date(2028, 11, 10))  # Veterans Day (observed) stays too
+
+
+def test_a_date_shared_by_an_excluded_and_an_observed_holiday_stays_a_holiday():
+    """2027-02-15 is both Presidents' Day and Susan B. Anthony Day in California's list."""
+    county = Calendar.from_config({"timezone": "America/Los_Angeles",
+                                   "holidays": {"subdiv": "CA", "exclude": ["Diwali", "Susan B. Anthony Day"]}})
+    assert not county.is_business_day(date(2027, 2, 15))
+    assert not county.is_business_day(date(2034, 11, 10))  # Veterans Day (observed) and Diwali

@@ -80,9 +80,6 @@ def test_only_the_requester_or_county_staff_may_complain_on_a_case(sc):
     assert "log_ada_complaint" not in sc.open()
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug (engine/projections.py outcome_of): the last top-level end "
-                   "event to complete is the outcome, so a complaint logged after the committee finished "
-                   "makes the case outcome 'Complaint logged'")
 def test_complaint_logged_after_the_finding_keeps_the_committee_outcome(sc):
     """PAM II.13.A Procedure V and IV.3: a complaint filed during the committee review and logged only
     after the committee notified its finding does not change the case's outcome."""

@@ -7,7 +7,7 @@ Pacific time: its reminder fires once that day is over, never before.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -139,16 +139,15 @@ def test_days_the_county_does_not_close_are_business_days(sc, received, due):
     assert _due(sc, "non_notify_eeo") == sc.end_of_day(due)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: the store selects due timers with fire_at <= now but "
-                   "SpiffWorkflow's has_fired needs fire time < now, so at the exact instant a day ends the "
-                   "sweep records 'timer_fired' and counts it, yet nothing fires (again on every sweep in that "
-                   "instant)")
-def test_reminder_fires_once_at_the_instant_the_due_day_ends(sc):
+def test_reminder_fires_once_just_after_the_due_day_ends(sc):
     """A deadline is the end of its due day (PAM II.13.A Procedure III, department_notify_eeo_business_days):
-    at 00:00 Pacific on the next day the reminder fires, exactly once."""
+    the reminder fires after that moment (not at the instant itself, when the act is still on time), once."""
     sc.intake("non_industrial")
     sc.per1100a()  # Friday 2026-01-16; Monday is MLK Day: due Tuesday 2026-01-20
-    sc.at("2026-01-21T00:00")
+    at = sc.at("2026-01-21T00:00")
+    assert sc.fire() == 0
+    assert not sc.history("timer_fired")
+    sc.clock.set(at + timedelta(microseconds=1))
     assert sc.fire() == 1
     assert sc.has("department", "non_followup_eeo_notice")
     assert sc.fire() == 0
