@@ -128,6 +128,7 @@ class BundleLinter:
     def _elements(self, name, root):
         j = self.jurisdiction
         for process in root.iterfind(".//bpmn:process", NS):
+            ids = {n.get("id") for n in process.iter() if isinstance(n.tag, str) and n.get("id")}
             lane_of = {}
             for lane in process.iterfind(".//bpmn:lane", NS):
                 if j is not None and j.role_for_lane(lane.get("name")) is None:
@@ -135,7 +136,11 @@ class BundleLinter:
                     self.add(name, lane.sourceline, lane.get("id"),
                              f"lane {lane.get('name')!r} is not a role of this jurisdiction ({roles})")
                 for ref in lane.iterfind("bpmn:flowNodeRef", NS):
-                    lane_of[(ref.text or "").strip()] = lane
+                    target = (ref.text or "").strip()
+                    if target not in ids:
+                        self.add(name, ref.sourceline, lane.get("id"),
+                                 f"lane lists {target!r}, which is not an element of this process")
+                    lane_of[target] = lane
             for task in process.iterfind(".//bpmn:userTask", NS):
                 self._user_task(name, task, lane_of)
             for script in process.iterfind(".//bpmn:scriptTask", NS):
