@@ -345,9 +345,10 @@ def test_changing_one_byte_deploys_a_new_version(folder, sqlite_db):
 def test_lane_listing_a_missing_element_is_reported_at_its_line(tmp_path):
     folder = copy_testland(tmp_path)
     main = folder / "tl_main.bpmn"
+    ghost = "        <bpmn:flowNodeRef>ghost</bpmn:flowNodeRef>"
     text = main.read_text().replace("<bpmn:flowNodeRef>setup</bpmn:flowNodeRef>",
-                                    "<bpmn:flowNodeRef>setup</bpmn:flowNodeRef>\n        <bpmn:flowNodeRef>ghost</bpmn:flowNodeRef>")
+                                    "<bpmn:flowNodeRef>setup</bpmn:flowNodeRef>\n" + ghost)
     main.write_text(text)
-    line = text.splitlines().index("        <bpmn:flowNodeRef>ghost</bpmn:flowNodeRef>") + 1
+    line = text.splitlines().index(ghost) + 1
     problems = [str(p) for p in lint_bundle(read_folder(folder))]
     assert_problem(problems, main, line, "Lane_clerk", "ghost")
