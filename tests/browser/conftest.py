@@ -1,111 +1,14 @@
 """Browser tests: a real `raflow serve` (gunicorn) on a free loopback port against a temp SQLite file,
 with the Navy procedure deployed and the demo users (password "demo"), driven by Playwright through
 Debian's /usr/bin/chromium. Without Chromium the tests are skipped (failed under RAFLOW_REQUIRE_ALL=1).
-
-`from conftest import unavailable` in this folder's tests gets the shared rule re-exported here.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import os
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
+from browserkit import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, unavailable
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-RAFLOW = ROOT / ".venv" / "bin" / "raflow"
-NOW = "2026-01-16T15:00:00Z"  # Friday 10:00 in Washington, before MLK Day
-
-
-def _shared_conftest():
-    spec = importlib.util.spec_from_file_location("_raflow_tests_conftest", ROOT / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-unavailable = _shared_conftest().unavailable
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A running `raflow serve`; `raflow(...)` runs CLI commands against the same database and clock."""
-
-    def __init__(self, tmp: Path):
-        self.tmp = tmp
-        self.env = {**os.environ, "RAFLOW_DATABASE_URL": f"sqlite:///{tmp / 'raflow.db'}",
-                    "RAFLOW_INSTANCE": str(tmp / "instance"), "RAFLOW_CLOCK": f"file:{tmp / 'clock'}",
-                    "RAFLOW_SECRET_KEY": "browser-test-secret"}
-        self.env.pop("RAFLOW_REQUIRE_ALL", None)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = None
-        self.tokens: dict[str, str] = {}
-
-    def raflow(self, *args) -> str:
-        done = subprocess.run([str(RAFLOW), *args], env=self.env, capture_output=True, text=True, cwd=self.tmp)
-        assert done.returncode == 0, f"raflow {' '.join(args)}: {done.stderr}"
-        return done.stdout
-
-    def start(self):
-        self.raflow("init-db")
-        self.raflow("clock", "set", NOW)
-        self.raflow("deploy", str(ROOT / "processes" / "navy"))
-        self.raflow("demo")
-        self.process = subprocess.Popen(
-            [str(RAFLOW), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2"],
-            env=self.env, cwd=self.tmp, stdout=open(self.tmp / "server.log", "wb"), stderr=subprocess.STDOUT,
-            start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"raflow serve did not start: {(self.tmp / 'server.log').read_text()[-2000:]}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-
-    def token(self, user: str) -> str:
-        if user not in self.tokens:
-            self.tokens[user] = self.raflow("user", "token", user).strip()
-        return self.tokens[user]
-
-    def api(self, user: str, method: str, path: str, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.url}/api/v1{path}", data=data, method=method, headers={
-            "Authorization": f"Bearer {self.token(user)}", "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as r:
-            return json.loads(r.read() or b"null")
-
-    def new_case(self, requester="navy.requester", title="Reasonable accommodation request from Alex Requester",
-                 **data) -> dict:
-        data.setdefault("accommodation_requested", "A sit-stand desk and screen-reading software")
-        return self.api(requester, "POST", "/cases", {"data": data, "title": title})
+__all__ = ["unavailable"]  # `from conftest import unavailable` works here as in tests/
 
 
 @pytest.fixture(scope="session")
@@ -147,22 +50,3 @@ def page(browser, server):
     pg.set_default_timeout(15000)
     yield pg
     context.close()
-
-
-def sign_in(page, user: str, password: str = "demo"):
-    page.goto("/login")
-    page.get_by_label("User name").fill(user)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def check_axe(page, what: str):
-    """Run axe-core (WCAG 2.0/2.1 A and AA rules plus best practices) and fail on any violation."""
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("""async () => await axe.run(document, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
-        resultTypes: ['violations']})""")
-    problems = [f"{v['id']} ({v['impact']}): {v['help']} -> " + "; ".join(n["target"][0] for n in v["nodes"][:5])
-                for v in result["violations"]]
-    assert not problems, f"axe on {what}:\n" + "\n".join(problems)

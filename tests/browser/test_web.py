@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import NOW, check_axe, sign_in, unavailable  # noqa: F401 - unavailable: the shared skip rule
+from browserkit import NOW, check_axe, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -224,19 +224,18 @@ def test_inbox_and_case_page_with_deadlines(page, server):
     people = {"navy.jlee": "Jordan Lee", "navy.ppatel": "Priya Patel", "navy.mwebb": "Marcus Webb",
               "navy.tnguyen": "Thu Nguyen"}
     for user, name in people.items():
-        server.raflow("user", "add", user, "--role", "requester", "--jurisdiction", "navy", "--display-name", name,
-                      "--password", "demo")
+        server.add_requester(user, name)
     made = {}
     try:
         for user, day in (("navy.jlee", "2026-01-09"), ("navy.ppatel", "2026-01-14"),
                           ("navy.tnguyen", "2026-01-16"), ("navy.mwebb", "2026-01-16")):
-            server.raflow("clock", "set", f"{day}T15:00:00Z")
+            server.set_clock(f"{day}T15:00:00Z")
             case = server.new_case(user, title=f"Reasonable accommodation request from {people[user]}")
             if user != "navy.mwebb":
                 case = record_request(server, case, day)
             made[user] = case
     finally:
-        server.raflow("clock", "set", NOW)
+        server.set_clock(NOW)
     server.api("navy.supervisor", "POST", f"/tasks/{made['navy.tnguyen']['steps'][0]['task_id']}/claim")
     sign_in(page, "navy.supervisor")
     table = page.locator("table.data").inner_text()
