@@ -67,7 +67,6 @@ def _defaults() -> dict:
         "DEFINITIONS_ROOT": env("RAFLOW_PROCESSES", "processes"),
         "DEPLOY_ROLES": ["coordinator", "ada_coordinator"],
         "NODE_MODULES": env("RAFLOW_NODE_MODULES", str(ROOT / "node_modules")),
-        "DUE_SOON_DAYS": 3,
         "SESSION_COOKIE_NAME": "raflow_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
