@@ -15,6 +15,7 @@ from . import access, clock
 from .access import Actor
 from .casefile import check_view_case
 from .errors import Forbidden, NotFound
+from .projections import clock_views
 from .store import Case, Task, User
 
 DUE_SOON_DAYS = 3
@@ -253,8 +254,9 @@ def _rows(s, registry, cases, tasks=None, names=None) -> list[CaseRow]:
         steps = [OpenStep(t.id, t.title, t.role, config.roles.get(t.role, t.role), t.assignee,
                           deadline_of(cal, t.due_at, now)) for t in by_case.get(c.id, [])]
         is_open = c.status == "open"
-        clocks = live_clocks(summary.get("clocks") or {}, cal, c.updated_at, now) if is_open \
-            else summary.get("clocks") or {}
+        clocks = current_clocks(summary, cal, c.updated_at, now)
+        if not is_open:  # a closed or withdrawn case's clocks no longer count down
+            clocks = {n: dict(k, days_left=None, overdue=False) for n, k in clocks.items()}
         deadlines = [st.deadline for st in steps if st.deadline] if is_open else []
         if is_open:
             deadlines += [deadline_of(cal, date.fromisoformat(k["due"]), now) for k in clocks.values()
@@ -265,6 +267,17 @@ def _rows(s, registry, cases, tasks=None, names=None) -> list[CaseRow]:
                             c.closed_at, summary.get("outcome"), steps, clocks, any(d.overdue for d in deadlines),
                             nearest, c.version, dict(summary.get("tracking") or {})))
     return rows
+
+
+def current_clocks(summary: dict, calendar, saved_at: datetime, now: datetime | None = None) -> dict:
+    """The case's clocks as of today, each with an `overdue` flag: from the stored clock state when the
+    summary has it (engine.projections.clock_views), else from the summary's clocks moved on to today."""
+    if summary.get("clock_state"):
+        clocks = clock_views(summary["clock_state"], calendar, now)
+        for k in clocks.values():
+            k["overdue"] = k["days_left"] is not None and k["days_left"] < 0 and not k["held"]
+        return clocks
+    return live_clocks(summary.get("clocks") or {}, calendar, saved_at, now)
 
 
 def live_clocks(clocks: dict, calendar, saved_at: datetime, now: datetime | None = None) -> dict:
