@@ -174,14 +174,7 @@ class CaseService:
     def withdraw(self, case_id: int, actor_name: str, reason: str = "") -> None:
         """Navy 1-7: withdrawal at any point closes the request (the diagram sends the confirmation)."""
         with self.db.transaction() as s:
-            actor = access.load_actor(s, actor_name)
-            case = self._case(s, case_id)
-            if actor.name != case.requester and not access.is_staff(actor, case.jurisdiction):
-                raise Forbidden("only the requester or staff of the jurisdiction may withdraw a request")
-            if case.status != "open":
-                raise Conflict(f"the case is {case.status}; only an open case can be withdrawn")
-            deployed = self.registry.get(s, case.definition_id)
-            workflow = self._load(case, deployed)
+            actor, case, deployed, workflow = self._open_case_for_event(s, case_id, actor_name)
             with _engine_errors():
                 delivered = runtime.send_message(workflow, "withdrawal", {"withdrawal_reason": reason},
                                                  interrupting="withdrawal" in deployed.interrupting_messages)
@@ -194,14 +187,7 @@ class CaseService:
         """Deliver a named case event (e.g. ada_complaint) the diagram catches with a message event."""
         payload = _check_start_data(data or {})
         with self.db.transaction() as s:
-            actor = access.load_actor(s, actor_name)
-            case = self._case(s, case_id)
-            if actor.name != case.requester and not access.is_staff(actor, case.jurisdiction):
-                raise Forbidden("only the requester or staff may act on this case")
-            if case.status != "open":
-                raise Conflict(f"the case is {case.status}; case events go to open cases only")
-            deployed = self.registry.get(s, case.definition_id)
-            workflow = self._load(case, deployed)
+            actor, case, deployed, workflow = self._open_case_for_event(s, case_id, actor_name)
             if not runtime.catches_message(workflow, name):
                 raise NotFound(f"this procedure has no case event {name!r}")
             with _engine_errors():
@@ -290,6 +276,17 @@ class CaseService:
             return self._load(case, self.registry.get(s, case.definition_id))
 
     # -- internals ---------------------------------------------------------------------------
+    def _open_case_for_event(self, s, case_id, actor_name):
+        """Withdrawal and other case events: the requester or staff, on an open case only."""
+        actor = access.load_actor(s, actor_name)
+        case = self._case(s, case_id)
+        if actor.name != case.requester and not access.is_staff(actor, case.jurisdiction):
+            raise Forbidden("only the requester or staff of the jurisdiction may act on this case")
+        if case.status != "open":
+            raise Conflict(f"the case is {case.status}; withdrawal and case events go to open cases only")
+        deployed = self.registry.get(s, case.definition_id)
+        return actor, case, deployed, self._load(case, deployed)
+
     def _load(self, case, deployed):
         spec, subs = deployed.specs(case.process_id)
         return serialization.loads(case.workflow, spec, subs, deployed.script_engine)

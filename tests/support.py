@@ -35,3 +35,16 @@ def copy_testland(tmp_path: Path) -> Path:
     shutil.copytree(TESTLAND, target)
     shutil.copytree(FIXTURES / "forms" / "testland", tmp_path / "forms" / "testland")
     return target
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    """Run `raflow ARGV...` in-process; returns (exit code, stdout, stderr)."""
+    from api.cli import main
+
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from support import run_cli
 
-from api.cli import main
 from engine import clock
 from engine.clock import FileClock, FrozenClock, SystemClock, clock_from_env, parse_duration, parse_instant
 
@@ -160,16 +160,7 @@ def raflow(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("RAFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     previous = clock.get_clock()
 
-    def run(*argv):
-        try:
-            main(list(argv))
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield run
+    yield lambda *argv: run_cli(capsys, *argv)
     clock.set_clock(previous)
 
 

@@ -7,9 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from support import TESTLAND, copy_testland
+from support import TESTLAND, copy_testland, run_cli
 
-from api.cli import main
 from engine import clock
 from engine.definitions import deploy, lint_bundle, list_versions, read_folder
 from engine.errors import DefinitionError
@@ -263,16 +262,7 @@ def cli(monkeypatch, tmp_path):
     monkeypatch.setenv("RAFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     previous = clock.get_clock()
 
-    def run(capsys, *argv):
-        try:
-            main(list(argv))
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield run
+    yield run_cli
     clock.set_clock(previous)
 
 
