@@ -6,12 +6,13 @@ supervisor may learn restrictions and the accommodation, never diagnoses or medi
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, literal, or_, select
 
 from .errors import Forbidden
-from .store import User
+from .store import Case, DefinitionVersion, Event, Task, User
 
 REQUESTER = "requester"
 
@@ -69,3 +70,45 @@ def redact(data: dict, confidential: frozenset[str] | set[str], allowed: bool) -
     if allowed:
         return dict(data)
     return {k: ("(confidential)" if k in confidential else v) for k, v in data.items()}
+
+
+# -- seeing a case ------------------------------------------------------------------------------
+# Navy 1-5: disclosing that someone has an accommodation case discloses a disability. So only the
+# requester, the jurisdiction's need-to-know roles, and staff involved in the case may see it.
+def involvement(actor: Actor):
+    """SQL condition on Case: the actor started it, acted on it, or has an open task on it."""
+    return or_(Case.started_by == actor.name, Case.requester == actor.name,
+               exists().where(Event.case_id == Case.id, Event.actor == actor.name),
+               exists().where(Task.case_id == Case.id,
+                              or_(Task.assignee == actor.name, Task.role.in_(sorted(actor.roles - {REQUESTER})))))
+
+
+_NEED_TO_KNOW: dict[int, frozenset[str]] = {}  # per definition version; versions never change
+
+
+def need_to_know_of(session, definition_id: int) -> frozenset[str]:
+    found = _NEED_TO_KNOW.get(definition_id)
+    if found is None:
+        bundle = session.execute(select(DefinitionVersion.bundle)
+                                 .where(DefinitionVersion.id == definition_id)).scalar() or {}
+        config = tomllib.loads(bundle.get("files", {}).get("jurisdiction.toml", ""))
+        found = _NEED_TO_KNOW[definition_id] = frozenset(config.get("confidential", {}).get("need_to_know", []))
+    return found
+
+
+def can_view_case(session, actor: Actor, case) -> bool:
+    if actor.name == case.requester:
+        return True
+    if not is_staff(actor, case.jurisdiction):
+        return False
+    if actor.roles & need_to_know_of(session, case.definition_id):
+        return True
+    return session.execute(select(literal(1)).where(Case.id == case.id, involvement(actor))).first() is not None
+
+
+def check_view_case(session, actor: Actor, case) -> None:
+    if not can_view_case(session, actor, case):
+        if actor.jurisdiction != case.jurisdiction:
+            raise Forbidden("this case belongs to another jurisdiction")
+        raise Forbidden("you may only see your own requests" if not is_staff(actor, case.jurisdiction)
+                        else "you are not involved in this case and hold no need-to-know role")

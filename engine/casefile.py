@@ -11,12 +11,13 @@ import threading
 from dataclasses import dataclass, field
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from . import access, clock, serialization
+from . import access, serialization
 from .access import Actor
-from .errors import Forbidden, NotFound
+from .errors import NotFound
+from .history import record_event
 from .intake import intake_form
 from .lint import NS, parse_xml_safely
 from .store import Case, DefinitionVersion, Event
@@ -26,15 +27,9 @@ REDACTED = "(confidential)"
 _SKIP_CURRENT = ("BoundaryEvent", "StartEvent", "BoundaryEventSplit", "BoundaryEventJoin")
 
 
-def can_view_case(actor: Actor, jurisdiction: str, requester: str) -> bool:
-    """The requester sees their own case; staff (any non-requester role) see cases of their jurisdiction."""
-    return actor.name == requester or access.is_staff(actor, jurisdiction)
-
-
-def check_view_case(actor: Actor, case) -> None:
-    if not can_view_case(actor, case.jurisdiction, case.requester):
-        raise Forbidden("you may only see your own requests" if actor.jurisdiction == case.jurisdiction
-                        else "this case belongs to another jurisdiction")
+def check_view_case(session, actor: Actor, case) -> None:
+    """The requester, need-to-know roles, and staff involved in the case (engine.access)."""
+    access.check_view_case(session, actor, case)
 
 
 def load_case(session, case_id, with_workflow: bool = True) -> Case:
@@ -67,8 +62,7 @@ def may_see_confidential(actor: Actor, deployed, case) -> bool:
 def record_confidential_view(db, case_id: int, actor_name: str, what: str, detail: dict) -> None:
     """Append a confidential_viewed event (names of what was seen, never the values)."""
     with db.transaction() as s:
-        s.execute(insert(Event).values(case_id=case_id, at=clock.now(), actor=actor_name, kind=CONFIDENTIAL_VIEWED,
-                                       task_id=detail.get("task_id"), detail={"what": what, **detail}))
+        record_event(s, case_id, actor_name, CONFIDENTIAL_VIEWED, detail.get("task_id"), {"what": what, **detail})
 
 
 # -- the diagram ----------------------------------------------------------------------------------
@@ -132,7 +126,7 @@ def diagram(service, case_id, actor: Actor) -> Diagram:
     called process; the steps list names every step, including those inside called processes)."""
     with service.db.transaction() as s:
         case = load_case(s, case_id)
-        check_view_case(actor, case)
+        check_view_case(s, actor, case)
         xml, has_layout = process_xml(s, case.definition_id, case.process_id)
         deployed = service.registry.get(s, case.definition_id)
         workflow = load_workflow(case, deployed)
@@ -186,7 +180,7 @@ def submissions(service, case_id, actor: Actor, record: bool = True) -> tuple[li
     the requester. Returns (submissions, allowed); a view of any confidential value is recorded."""
     with service.db.transaction() as s:
         case = load_case(s, case_id)
-        check_view_case(actor, case)
+        check_view_case(s, actor, case)
         deployed = service.registry.get(s, case.definition_id)
         workflow = load_workflow(case, deployed)
         done = {r.task_id: (r.actor, r.at) for r in s.execute(
@@ -233,14 +227,14 @@ def deployed_of(service, case_id, actor: Actor):
     """(case row, deployed version) of a case the actor may see."""
     with service.db.transaction() as s:
         case = load_case(s, case_id, with_workflow=False)
-        check_view_case(actor, case)
+        check_view_case(s, actor, case)
         return case, service.registry.get(s, case.definition_id)
 
 
 def diagram_xml(service, case_id, actor: Actor) -> str | None:
     with service.db.transaction() as s:
         case = load_case(s, case_id, with_workflow=False)
-        check_view_case(actor, case)
+        check_view_case(s, actor, case)
         return process_xml(s, case.definition_id, case.process_id)[0]
 
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from . import access, clock, runtime, serialization
 from .definitions import Registry
 from .errors import Conflict, Forbidden, NotFound, RaflowError, ScriptError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
+from .history import record_event
 from .projections import clock_views, save_case
-from .store import Case, Event, Task, Timer
+from .store import Case, Event, Task, Timer, User
 
 log = logging.getLogger("raflow.cases")
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -61,6 +63,9 @@ class CaseService:
             requester = (requester or actor.name).strip()
             if requester != actor.name and not access.is_staff(actor, jurisdiction):
                 raise Forbidden("only staff may record a request on someone else's behalf")
+            other = s.execute(select(User.jurisdiction).where(User.name == requester)).scalar()
+            if other is not None and other != jurisdiction:
+                raise ValidationFailed({"requester": f"{requester} is a user of another jurisdiction"})
             spec, subs = deployed.specs(process_id)
             now = clock.now()
             case = Case(jurisdiction=jurisdiction, process_id=process_id, definition_id=deployed.version_id,
@@ -251,10 +256,7 @@ class CaseService:
         with self.db.transaction() as s:
             actor = access.load_actor(s, actor_name)
             case = self._case(s, case_id)
-            if actor.name != case.requester and actor.jurisdiction != case.jurisdiction:
-                raise Forbidden("this case belongs to another jurisdiction")
-            if actor.name != case.requester and not access.is_staff(actor, case.jurisdiction):
-                raise Forbidden("you may only see your own requests")
+            access.check_view_case(s, actor, case)
             tasks = s.execute(select(Task.id, Task.title, Task.role, Task.assignee, Task.due_at)
                               .where(Task.case_id == case_id).order_by(Task.created_at)).all()
             events = s.execute(select(Event.at, Event.actor, Event.kind, Event.task_id, Event.detail)
@@ -293,14 +295,17 @@ class CaseService:
 
     def _case(self, s, case_id):
         try:
-            case = s.connection().execute(_SELECT_CASE, {"b_id": int(case_id)}).first()
+            wanted = int(case_id)
         except (TypeError, ValueError):
-            case = None
+            wanted = 0
+        case = s.connection().execute(_SELECT_CASE, {"b_id": wanted}).first() if 0 < wanted < 2**31 else None
         if case is None:
             raise NotFound(f"no case {case_id}")
         return case
 
     def _task_and_case(self, s, task_id):
+        if not _is_uuid(task_id):
+            raise NotFound(f"no open task {str(task_id)[:40]!r}")
         row = s.connection().execute(_SELECT_TASK, {"b_id": str(task_id)}).first()
         if row is None:
             done = s.execute(select(Event.id).where(Event.task_id == str(task_id),
@@ -315,9 +320,14 @@ _SELECT_CASE = Case.__table__.select().where(Case.__table__.c.id == bindparam("b
 _SELECT_TASK = Task.__table__.select().where(Task.__table__.c.id == bindparam("b_id"))
 
 
-def _event(s, case_id, actor, kind, task_id, detail):
-    s.execute(insert(Event).values(case_id=case_id, at=clock.now(), actor=actor, kind=kind, task_id=task_id,
-                                   detail=detail))
+def _is_uuid(value) -> bool:
+    try:
+        return str(UUID(str(value))) == str(value).lower()
+    except ValueError:
+        return False
+
+
+_event = record_event
 
 
 def _check_start_data(data) -> dict:

@@ -18,13 +18,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from . import clock
 from .access import Actor
 from .casefile import CONFIDENTIAL_VIEWED, check_view_case, load_case, may_see_confidential
 from .errors import Forbidden, NotFound, RaflowError, ValidationFailed
-from .store import Document, Event
+from .history import record_event
+from .store import Document
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -127,14 +128,14 @@ class DocumentService:
     def types(self, case_id, actor: Actor) -> dict[str, tuple[str, bool]]:
         with self.db.transaction() as s:
             case = load_case(s, case_id, with_workflow=False)
-            check_view_case(actor, case)
+            check_view_case(s, actor, case)
             return document_types(self.registry.get(s, case.definition_id))
 
     def upload(self, case_id, actor: Actor, doc_type: str, filename: str | None, stream) -> DocumentInfo:
         """Store one file (a binary stream or bytes) in the case's RA file; all or nothing."""
         with self.db.transaction() as s:
             case = load_case(s, case_id, with_workflow=False)
-            check_view_case(actor, case)
+            check_view_case(s, actor, case)
             types = document_types(self.registry.get(s, case.definition_id))
         errors = {}
         if doc_type not in types:
@@ -172,8 +173,7 @@ class DocumentService:
                 detail = {"document": doc.id, "type": doc_type, "medical": medical, "size": len(data)}
                 if not medical:
                     detail["filename"] = name
-                s.execute(insert(Event).values(case_id=case.id, at=now, actor=actor.name, kind="document_uploaded",
-                                               task_id=None, detail=detail))
+                record_event(s, case.id, actor.name, "document_uploaded", detail=detail, at=now)
                 os.replace(tmp, final)
             return _info(doc, title)
         except BaseException:
@@ -188,7 +188,7 @@ class DocumentService:
         """Documents this actor may see, and how many medical documents are withheld."""
         with self.db.transaction() as s:
             case = load_case(s, case_id, with_workflow=False)
-            check_view_case(actor, case)
+            check_view_case(s, actor, case)
             deployed = self.registry.get(s, case.definition_id)
             types = document_types(deployed)
             allowed = may_see_confidential(actor, deployed, case)
@@ -207,7 +207,7 @@ class DocumentService:
             if doc is None:
                 raise NotFound(f"no document {document_id}")
             case = load_case(s, doc.case_id, with_workflow=False)
-            check_view_case(actor, case)
+            check_view_case(s, actor, case)
             deployed = self.registry.get(s, case.definition_id)
             if doc.medical and not may_see_confidential(actor, deployed, case):
                 raise Forbidden("medical documents are shown only to those with a need to know")
@@ -216,11 +216,10 @@ class DocumentService:
                 raise NotFound(f"the file of document {doc.id} is missing from the document store")
             now = clock.now()
             detail = {"document": doc.id, "type": doc.doc_type, "medical": doc.medical}
-            s.execute(insert(Event).values(case_id=case.id, at=now, actor=actor.name, kind="document_downloaded",
-                                           task_id=None, detail=detail))
+            record_event(s, case.id, actor.name, "document_downloaded", detail=detail, at=now)
             if doc.medical:
-                s.execute(insert(Event).values(case_id=case.id, at=now, actor=actor.name, kind=CONFIDENTIAL_VIEWED,
-                                               task_id=None, detail={"what": "document", "document": doc.id}))
+                record_event(s, case.id, actor.name, CONFIDENTIAL_VIEWED,
+                             detail={"what": "document", "document": doc.id}, at=now)
             title = document_types(deployed).get(doc.doc_type, (doc.doc_type, doc.medical))[0]
             return _info(doc, title), path
 

@@ -186,6 +186,9 @@ def list_cases(service, actor: Actor, *, jurisdiction: str | None = None, status
         q = select(Case).options(defer(Case.workflow))
         if staff and requester != actor.name:
             q = q.where(Case.jurisdiction == actor.jurisdiction)
+            current = service.registry.current(s, actor.jurisdiction).jurisdiction.need_to_know
+            if not actor.roles & current:
+                q = q.where(access.involvement(actor))
             if requester:
                 q = q.where(Case.requester == requester)
         else:
@@ -228,7 +231,7 @@ def case_row(service, actor: Actor, case_id) -> CaseRow:
         if not found:
             raise NotFound(f"no case {case_id}")
         case = found[0]
-        check_view_case(actor, case)
+        check_view_case(s, actor, case)
         tasks = [SimpleNamespace(case_id=case.id, id=r.t_id, title=r.t_title, role=r.t_role, assignee=r.t_assignee,
                                  due_at=r.t_due_at) for r in found if r.t_id is not None]
         return _rows(s, service.registry, [case], tasks, {case.requester: case.requester_name or case.requester})[0]

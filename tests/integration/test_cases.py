@@ -144,7 +144,7 @@ def test_two_concurrent_completes_of_one_task_exactly_one_wins(service, db):
         case_id = start(service)
         task = [t for t in service.list_tasks("clara") if t.case_id == case_id][0]
         assert _race(db, task.id, ["clara", "cora"]) == ["conflict", "ok"]
-        completed = [e for e in service.get_case(case_id, "clara")["history"] if e["kind"] == "task_completed"]
+        completed = [e for e in service.get_case(case_id, "rob")["history"] if e["kind"] == "task_completed"]
         assert len(completed) == 1
 
 
@@ -288,3 +288,40 @@ def test_a_script_can_refine_a_tracked_form_value(service, db, tmp_path):
     case_id = start(service)
     service.complete(task_named(service, "clara", "Record the decision").id, "clara", {"decision": "documents"})
     assert service.get_case(case_id, "clara")["summary"]["tracking"]["decision"] == "documents requested"
+
+
+def test_only_involved_staff_and_need_to_know_roles_see_a_case(service, db):
+    """Navy 1-5: knowing someone has an accommodation case discloses a disability."""
+    from engine.users import add_user
+
+    add_user(db, service.registry, "carl", ["clerk"], "testland")
+    case_id = start(service)
+    assert service.get_case(case_id, "carl")["id"] == case_id  # its open step is in carl's queue
+    service.complete(task_named(service, "cora", "Record the decision").id, "cora", {"decision": "approve"})
+    with pytest.raises(Forbidden, match="not involved"):
+        service.get_case(case_id, "carl")  # never acted on it, nothing of it left in his queue
+    assert service.get_case(case_id, "cora")["status"] == "closed"  # acted on it
+    assert service.get_case(case_id, "rita")["status"] == "closed"  # reviewer: need-to-know role
+    assert service.get_case(case_id, "rob")["status"] == "closed"  # the requester
+
+
+def test_bad_ids_are_not_found_not_crashes(service):
+    for case_id in (0, -1, 2**63, "x", None):
+        with pytest.raises(NotFound):
+            service.get_case(case_id, "clara")
+    for task_id in ("nope", "a\x00b", "00000000-0000-0000-0000-00000000000Z", ""):
+        with pytest.raises(NotFound):
+            service.claim(task_id, "clara")
+
+
+def test_requester_of_another_jurisdiction_is_refused(service, db):
+    from support import ROOT
+
+    from engine.definitions import deploy, read_folder
+    from engine.users import add_user
+
+    deploy(db, read_folder(ROOT / "bench" / "processes" / "benchland"))
+    add_user(db, service.registry, "bea", ["clerk"], "benchland")
+    with pytest.raises(ValidationFailed) as err:
+        service.start_case("testland", "tl_main", "clara", requester="bea")
+    assert "requester" in err.value.errors

@@ -74,7 +74,7 @@ def test_simulated_clock_moves_and_the_worker_fires_due_timers(raflow):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["task", "complete", "nope", "--as", "clara"], "no open task nope"),
+    (["task", "complete", "nope", "--as", "clara"], "no open task 'nope'"),
     (["task", "list", "--as", "nobody"], "unknown user 'nobody'"),
     (["case", "start", "--jurisdiction", "testland", "--process", "tl_main", "--as", "clara", "--data", "{x"],
      "--data is not valid JSON"),

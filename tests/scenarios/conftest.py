@@ -63,8 +63,10 @@ class Scenario:
 
     @property
     def staff(self) -> str:
-        """Some user who may read the whole case (any role but requester)."""
-        return next(u for r, u in self.users.items() if r != "requester")
+        """A user who may read every case: one holding a need-to-know role of the jurisdiction (Navy 1-5)."""
+        with self.db.transaction() as s:
+            need_to_know = self.service.registry.current(s, self.jurisdiction).jurisdiction.need_to_know
+        return next(u for r, u in self.users.items() if r in need_to_know)
 
     # -- time --------------------------------------------------------------------------------
     def date(self, n: int) -> str:
