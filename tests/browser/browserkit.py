@@ -1,10 +1,9 @@
 """Helpers for the browser tests (import as `from browserkit import ...`): the `raflow serve` server,
-signing in, and axe-core checks. `unavailable` is tests/conftest.py's rule (skip, or fail under
-RAFLOW_REQUIRE_ALL=1), loaded by path so it is the same function whatever conftest was imported last."""
+signing in, and axe-core checks. `unavailable` is the suite's rule from tests/support.py (skip, or fail
+under RAFLOW_REQUIRE_ALL=1)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -13,6 +12,8 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+
+from support import unavailable  # noqa: F401 - re-exported for the browser tests
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,14 +24,6 @@ RAFLOW = ROOT / ".venv" / "bin" / "raflow"
 NOW = "2026-01-16T15:00:00Z"  # Friday 10:00 in Washington, before MLK Day
 
 
-def _shared_conftest():
-    spec = importlib.util.spec_from_file_location("_raflow_tests_conftest", ROOT / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-unavailable = _shared_conftest().unavailable
 
 
 def _free_port() -> int:

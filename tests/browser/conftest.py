@@ -8,8 +8,6 @@ from __future__ import annotations
 import pytest
 from browserkit import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, unavailable
 
-__all__ = ["unavailable"]  # `from conftest import unavailable` works here as in tests/
-
 
 @pytest.fixture(scope="session")
 def chromium_path():
