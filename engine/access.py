@@ -83,16 +83,17 @@ def involvement(actor: Actor):
                               or_(Task.assignee == actor.name, Task.role.in_(sorted(actor.roles - {REQUESTER})))))
 
 
-_NEED_TO_KNOW: dict[int, frozenset[str]] = {}  # per definition version; versions never change
+_NEED_TO_KNOW: dict[tuple[str, int], frozenset[str]] = {}  # per database and version; versions never change
 
 
 def need_to_know_of(session, definition_id: int) -> frozenset[str]:
-    found = _NEED_TO_KNOW.get(definition_id)
+    key = (str(session.get_bind().url), definition_id)
+    found = _NEED_TO_KNOW.get(key)
     if found is None:
         bundle = session.execute(select(DefinitionVersion.bundle)
                                  .where(DefinitionVersion.id == definition_id)).scalar() or {}
         config = tomllib.loads(bundle.get("files", {}).get("jurisdiction.toml", ""))
-        found = _NEED_TO_KNOW[definition_id] = frozenset(config.get("confidential", {}).get("need_to_know", []))
+        found = _NEED_TO_KNOW[key] = frozenset(config.get("confidential", {}).get("need_to_know", []))
     return found
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
-from support import task_named
+from support import TESTLAND, task_named
 
 from engine import runtime
 from engine.cases import CaseService
@@ -325,3 +325,24 @@ def test_requester_of_another_jurisdiction_is_refused(service, db):
     with pytest.raises(ValidationFailed) as err:
         service.start_case("testland", "tl_main", "clara", requester="bea")
     assert "requester" in err.value.errors
+
+
+def test_need_to_know_roles_are_read_per_database(sqlite_template, tmp_path, frozen):
+    """Version 1 of one database is not version 1 of another (seen when tests share a process)."""
+    import shutil
+
+    from support import ROOT
+
+    from engine.access import need_to_know_of
+    from engine.definitions import deploy, read_folder
+    from engine.store import Database
+
+    found = []
+    for name, folder in (("a", TESTLAND), ("b", ROOT / "bench" / "processes" / "benchland")):
+        shutil.copy(sqlite_template, tmp_path / f"{name}.db")
+        db = Database(f"sqlite:///{tmp_path / name}.db")
+        version, _ = deploy(db, read_folder(folder))
+        with db.transaction() as s:
+            found.append((version.id, need_to_know_of(s, version.id)))
+        db.dispose()
+    assert found == [(1, frozenset({"reviewer"})), (1, frozenset())]
