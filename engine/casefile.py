@@ -14,13 +14,13 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from . import access, serialization
+from . import access
 from .access import Actor
 from .errors import NotFound
 from .history import record_event
 from .intake import intake_form
 from .lint import NS, parse_xml_safely
-from .store import Case, DefinitionVersion, Event
+from .store import Case, DefinitionVersion, Event, case_id_of
 
 CONFIDENTIAL_VIEWED = "confidential_viewed"
 REDACTED = "(confidential)"
@@ -34,11 +34,8 @@ def check_view_case(session, actor: Actor, case) -> None:
 
 def load_case(session, case_id, with_workflow: bool = True) -> Case:
     """The case row; without `with_workflow` the (large) serialized workflow is not read."""
-    try:
-        wanted = int(case_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"no case {case_id}") from None
-    if not 0 < wanted < 2**31:
+    wanted = case_id_of(case_id)
+    if wanted is None:
         raise NotFound(f"no case {case_id}")
     query = select(Case).where(Case.id == wanted)
     if not with_workflow:
@@ -47,11 +44,6 @@ def load_case(session, case_id, with_workflow: bool = True) -> Case:
     if case is None:
         raise NotFound(f"no case {case_id}")
     return case
-
-
-def load_workflow(case, deployed):
-    spec, subs = deployed.specs(case.process_id)
-    return serialization.loads(case.workflow, spec, subs, deployed.script_engine)
 
 
 def may_see_confidential(actor: Actor, deployed, case) -> bool:
@@ -129,7 +121,7 @@ def diagram(service, case_id, actor: Actor) -> Diagram:
         check_view_case(s, actor, case)
         xml, has_layout = process_xml(s, case.definition_id, case.process_id)
         deployed = service.registry.get(s, case.definition_id)
-        workflow = load_workflow(case, deployed)
+        workflow = deployed.load_workflow(case)
     out = Diagram(case.process_id, xml, has_layout)
     tasks = [t for t in workflow.get_tasks() if t.task_spec.bpmn_id]
     for task in sorted(tasks, key=lambda t: t.last_state_change):
@@ -182,7 +174,7 @@ def submissions(service, case_id, actor: Actor, record: bool = True) -> tuple[li
         case = load_case(s, case_id)
         check_view_case(s, actor, case)
         deployed = service.registry.get(s, case.definition_id)
-        workflow = load_workflow(case, deployed)
+        workflow = deployed.load_workflow(case)
         done = {r.task_id: (r.actor, r.at) for r in s.execute(
             select(Event.task_id, Event.actor, Event.at)
             .where(Event.case_id == case.id, Event.kind == "task_completed"))}

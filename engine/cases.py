@@ -15,13 +15,13 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import access, clock, runtime, serialization
+from . import access, clock, runtime
 from .definitions import Registry
 from .errors import Conflict, Forbidden, NotFound, RaflowError, ScriptError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
 from .history import record_event
 from .projections import clock_views, save_case
-from .store import Case, Event, Task, Timer, User
+from .store import Case, Event, Task, Timer, User, case_id_of
 
 log = logging.getLogger("raflow.cases")
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -111,7 +111,7 @@ class CaseService:
             access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=row.assignee,
                                   requester=case.requester)
             deployed = self.registry.get(s, case.definition_id)
-            workflow = self._load(case, deployed)
+            workflow = deployed.load_workflow(case)
             task = runtime.find_task(workflow, task_id)
             form = deployed.form(row.form_key)
             values = {k: v for k, v in task.data.items() if form and k in form.fields}
@@ -137,7 +137,7 @@ class CaseService:
                              .values(assignee=actor.name))
             if done.rowcount != 1:
                 raise Conflict("task was claimed by someone else in the meantime")
-            _event(s, case.id, actor.name, "task_claimed", task_id, {"task": row.title})
+            record_event(s, case.id, actor.name, "task_claimed", task_id, {"task": row.title})
 
     def release(self, task_id: str, actor_name: str) -> None:
         with self.db.transaction() as s:
@@ -146,7 +146,7 @@ class CaseService:
             if row.assignee != actor.name:
                 raise Forbidden("only the person who claimed a task can release it")
             s.execute(update(Task).where(Task.id == task_id).values(assignee=None))
-            _event(s, case.id, actor.name, "task_released", task_id, {"task": row.title})
+            record_event(s, case.id, actor.name, "task_released", task_id, {"task": row.title})
 
     def complete(self, task_id: str, actor_name: str, data: dict, expected_version: int | None = None) -> int:
         """Validate the form data, complete the task, run the engine to the next wait; returns case id."""
@@ -160,7 +160,7 @@ class CaseService:
             deployed = self.registry.get(s, case.definition_id)
             form = deployed.form(row.form_key)
             clean = form.validate(data) if form else _check_start_data(data)
-            workflow = self._load(case, deployed)
+            workflow = deployed.load_workflow(case)
             task = runtime.find_task(workflow, task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict("this task is no longer open (already completed or cancelled)")
@@ -237,7 +237,7 @@ class CaseService:
             if not due:
                 return 0
             deployed = self.registry.get(s, case.definition_id)
-            workflow = self._load(case, deployed)
+            workflow = deployed.load_workflow(case)
             with _engine_errors():
                 runtime.fire_timers(workflow)
             save_case(s, case, workflow, deployed, "timer",
@@ -249,7 +249,7 @@ class CaseService:
         with self.db.transaction() as s:
             s.execute(update(Case).where(Case.id == case_id).values(status="error"))
             s.execute(Timer.__table__.delete().where(Timer.case_id == case_id))
-            _event(s, case_id, "timer", "engine_error", None, {"error": str(err)[:500]})
+            record_event(s, case_id, "timer", "engine_error", None, {"error": str(err)[:500]})
 
     # -- reading -----------------------------------------------------------------------------
     def get_case(self, case_id: int, actor_name: str) -> dict:
@@ -275,7 +275,7 @@ class CaseService:
         """The live workflow of a case (read-only use: tests, diagrams, diagnostics)."""
         with self.db.transaction() as s:
             case = self._case(s, case_id)
-            return self._load(case, self.registry.get(s, case.definition_id))
+            return self.registry.get(s, case.definition_id).load_workflow(case)
 
     # -- internals ---------------------------------------------------------------------------
     def _open_case_for_event(self, s, case_id, actor_name):
@@ -287,18 +287,11 @@ class CaseService:
         if case.status != "open":
             raise Conflict(f"the case is {case.status}; withdrawal and case events go to open cases only")
         deployed = self.registry.get(s, case.definition_id)
-        return actor, case, deployed, self._load(case, deployed)
-
-    def _load(self, case, deployed):
-        spec, subs = deployed.specs(case.process_id)
-        return serialization.loads(case.workflow, spec, subs, deployed.script_engine)
+        return actor, case, deployed, deployed.load_workflow(case)
 
     def _case(self, s, case_id):
-        try:
-            wanted = int(case_id)
-        except (TypeError, ValueError):
-            wanted = 0
-        case = s.connection().execute(_SELECT_CASE, {"b_id": wanted}).first() if 0 < wanted < 2**31 else None
+        wanted = case_id_of(case_id)
+        case = s.connection().execute(_SELECT_CASE, {"b_id": wanted}).first() if wanted else None
         if case is None:
             raise NotFound(f"no case {case_id}")
         return case
@@ -326,8 +319,6 @@ def _is_uuid(value) -> bool:
     except ValueError:
         return False
 
-
-_event = record_event
 
 
 def _check_start_data(data) -> dict:

@@ -7,8 +7,6 @@ same task: exactly one wins).
 
 from __future__ import annotations
 
-from datetime import date
-
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.util.task import TaskState
@@ -51,6 +49,7 @@ def clock_views(raw: dict, calendar, now=None) -> dict:
             "met": lc.met(), "expedited": lc.expedited_due.isoformat() if lc.expedited_due else None,
             "days_left": (due - today).days if due and not lc.stopped else None,
         }
+        out[name]["overdue"] = out[name]["days_left"] is not None and out[name]["days_left"] < 0
     return out
 
 
@@ -134,7 +133,3 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
         conn.execute(_INSERT_EVENT, [dict(case_id=case.id, at=now, actor=actor, kind=k, task_id=tid, detail=detail)
                                      for k, tid, detail in events])
     return case.version + 1
-
-
-def today_iso(calendar) -> str:
-    return calendar.local_date(clock.now()).isoformat() if calendar else date.today().isoformat()

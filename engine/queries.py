@@ -257,7 +257,7 @@ def _rows(s, registry, cases, tasks=None, names=None) -> list[CaseRow]:
         steps = [OpenStep(t.id, t.title, t.role, config.roles.get(t.role, t.role), t.assignee,
                           deadline_of(cal, t.due_at, now)) for t in by_case.get(c.id, [])]
         is_open = c.status == "open"
-        clocks = current_clocks(summary, cal, c.updated_at, now)
+        clocks = clock_views(summary.get("clock_state"), cal, now)
         if not is_open:  # a closed or withdrawn case's clocks no longer count down
             clocks = {n: dict(k, days_left=None, overdue=False) for n, k in clocks.items()}
         deadlines = [st.deadline for st in steps if st.deadline] if is_open else []
@@ -270,38 +270,6 @@ def _rows(s, registry, cases, tasks=None, names=None) -> list[CaseRow]:
                             c.closed_at, summary.get("outcome"), steps, clocks, any(d.overdue for d in deadlines),
                             nearest, c.version, dict(summary.get("tracking") or {})))
     return rows
-
-
-def current_clocks(summary: dict, calendar, saved_at: datetime, now: datetime | None = None) -> dict:
-    """The case's clocks as of today, each with an `overdue` flag: from the stored clock state when the
-    summary has it (engine.projections.clock_views), else from the summary's clocks moved on to today."""
-    if summary.get("clock_state"):
-        clocks = clock_views(summary["clock_state"], calendar, now)
-        for k in clocks.values():
-            k["overdue"] = k["days_left"] is not None and k["days_left"] < 0 and not k["held"]
-        return clocks
-    return live_clocks(summary.get("clocks") or {}, calendar, saved_at, now)
-
-
-def live_clocks(clocks: dict, calendar, saved_at: datetime, now: datetime | None = None) -> dict:
-    """The case summary's clocks brought to today: the summary was computed when the case last
-    changed (`saved_at`), so days left, days held and days elapsed move on by the days since."""
-    today = calendar.local_date(now or clock.now())
-    since = max(0, (today - calendar.local_date(saved_at)).days)
-    out = {}
-    for name, k in clocks.items():
-        k = dict(k)
-        running = k.get("due") and not k.get("stopped") and not k.get("held")
-        if running:
-            k["days_left"] = (date.fromisoformat(k["due"]) - today).days
-            k["elapsed"] = (k.get("elapsed") or 0) + since
-        else:
-            k["days_left"] = None
-        if k.get("held") and not k.get("stopped"):
-            k["days_held"] = (k.get("days_held") or 0) + since
-        k["overdue"] = bool(running and k["days_left"] < 0)
-        out[name] = k
-    return out
 
 
 def requester_choices(db, jurisdiction: str) -> list[tuple[str, str]]:

@@ -7,7 +7,6 @@ timers that watch a case clock, completing a task, firing timers and delivering 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -200,9 +199,6 @@ def _starts_on(spec, message: str) -> bool:
                 and type(ts).__name__ == "StartEvent":
             return True
     return False
-
-
-_SAFE_TEXT = re.compile(r"[\x00-\x1f]")
 
 
 def element_of(error) -> str:

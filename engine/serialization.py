@@ -28,7 +28,6 @@ class _SpecByReference(BpmnWorkflowConverter):
 
     def from_dict(self, dct):
         spec, subprocess_specs = _specs.get()
-        dct["spec"] = None
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))

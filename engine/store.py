@@ -136,6 +136,15 @@ class Event(Base):
     __table_args__ = (Index("ix_event_case_at", "case_id", "id"),)
 
 
+def case_id_of(value) -> int | None:
+    """A case id from untrusted input (URL, CLI), or None: ids are positive 32-bit integers on every database."""
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        return None
+    return wanted if 0 < wanted < 2**31 else None
+
+
 def database_url(url: str | None = None) -> str:
     return url or os.environ.get("RAFLOW_DATABASE_URL") or DEFAULT_URL
 

@@ -16,7 +16,7 @@ def _change_clock(service, db, case_id, change):
     with db.transaction() as s:
         case = s.execute(select(Case).where(Case.id == case_id)).scalar()
         deployed = service.registry.get(s, case.definition_id)
-        workflow = service._load(case, deployed)
+        workflow = deployed.load_workflow(case)
         j = deployed.jurisdiction
         change(CaseHelpers(j.calendar, j.parameters, workflow.data))
         save_case(s, case, workflow, deployed, "test", [])
