@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, exists, literal, or_, select
 
-from .errors import Forbidden
+from .errors import Forbidden, NotFound
 from .store import Case, DefinitionVersion, Event, Task, User
 
 REQUESTER = "requester"
@@ -75,10 +75,16 @@ def redact(data: dict, confidential: frozenset[str] | set[str], allowed: bool) -
 # -- seeing a case ------------------------------------------------------------------------------
 # Navy 1-5: disclosing that someone has an accommodation case discloses a disability. So only the
 # requester, the jurisdiction's need-to-know roles, and staff involved in the case may see it.
+# Only working a step makes someone involved: claiming, releasing, uploading, withdrawing or viewing
+# does not (issue 8: a withdrawal by an uninvolved person must not open the case to them).
+INVOLVING_EVENTS = ("task_completed",)
+
+
 def involvement(actor: Actor):
-    """SQL condition on Case: the actor started it, acted on it, or has an open task on it."""
+    """SQL condition on Case: the actor started it, completed a step of it, or has an open task on it."""
     return or_(Case.started_by == actor.name, Case.requester == actor.name,
-               exists().where(Event.case_id == Case.id, Event.actor == actor.name),
+               exists().where(Event.case_id == Case.id, Event.actor == actor.name,
+                              Event.kind.in_(INVOLVING_EVENTS)),
                exists().where(Task.case_id == Case.id,
                               or_(Task.assignee == actor.name, Task.role.in_(sorted(actor.roles - {REQUESTER})))))
 
@@ -108,8 +114,6 @@ def can_view_case(session, actor: Actor, case) -> bool:
 
 
 def check_view_case(session, actor: Actor, case) -> None:
+    """Navy 1-5: a case the actor may not see is answered as if it did not exist (404, never 403)."""
     if not can_view_case(session, actor, case):
-        if actor.jurisdiction != case.jurisdiction:
-            raise Forbidden("this case belongs to another jurisdiction")
-        raise Forbidden("you may only see your own requests" if not is_staff(actor, case.jurisdiction)
-                        else "you are not involved in this case and hold no need-to-know role")
+        raise NotFound(f"no case {case.id}")

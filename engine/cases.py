@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import access, clock, runtime
+from . import access, clock, permissions, runtime
 from .definitions import Registry
 from .errors import Conflict, Forbidden, NotFound, RaflowError, ScriptError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
@@ -107,7 +107,7 @@ class CaseService:
         """A task with its form, instructions and the case data the actor may see."""
         with self.db.transaction() as s:
             actor = access.load_actor(s, actor_name)
-            row, case = self._task_and_case(s, task_id)
+            row, case = self._task_and_case(s, task_id, actor)
             access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=row.assignee,
                                   requester=case.requester)
             deployed = self.registry.get(s, case.definition_id)
@@ -126,7 +126,7 @@ class CaseService:
     def claim(self, task_id: str, actor_name: str) -> None:
         with self.db.transaction() as s:
             actor = access.load_actor(s, actor_name)
-            row, case = self._task_and_case(s, task_id)
+            row, case = self._task_and_case(s, task_id, actor)
             if row.assignee == actor.name:
                 return
             if row.assignee is not None:
@@ -142,7 +142,7 @@ class CaseService:
     def release(self, task_id: str, actor_name: str) -> None:
         with self.db.transaction() as s:
             actor = access.load_actor(s, actor_name)
-            row, case = self._task_and_case(s, task_id)
+            row, case = self._task_and_case(s, task_id, actor)
             if row.assignee != actor.name:
                 raise Forbidden("only the person who claimed a task can release it")
             s.execute(update(Task).where(Task.id == task_id).values(assignee=None))
@@ -152,7 +152,7 @@ class CaseService:
         """Validate the form data, complete the task, run the engine to the next wait; returns case id."""
         with self.db.transaction() as s:
             actor = access.load_actor(s, actor_name)
-            row, case = self._task_and_case(s, task_id)
+            row, case = self._task_and_case(s, task_id, actor)
             access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=row.assignee,
                                   requester=case.requester)
             if expected_version is not None and expected_version != case.version:
@@ -179,7 +179,7 @@ class CaseService:
     def withdraw(self, case_id: int, actor_name: str, reason: str = "") -> None:
         """Navy 1-7: withdrawal at any point closes the request (the diagram sends the confirmation)."""
         with self.db.transaction() as s:
-            actor, case, deployed, workflow = self._open_case_for_event(s, case_id, actor_name)
+            actor, case, deployed, workflow = self._open_case_for_event(s, case_id, actor_name, "withdraw")
             with _engine_errors():
                 delivered = runtime.send_message(workflow, "withdrawal", {"withdrawal_reason": reason},
                                                  interrupting="withdrawal" in deployed.interrupting_messages)
@@ -192,7 +192,7 @@ class CaseService:
         """Deliver a named case event (e.g. ada_complaint) the diagram catches with a message event."""
         payload = _check_start_data(data or {})
         with self.db.transaction() as s:
-            actor, case, deployed, workflow = self._open_case_for_event(s, case_id, actor_name)
+            actor, case, deployed, workflow = self._open_case_for_event(s, case_id, actor_name, "case_event")
             if not runtime.catches_message(workflow, name):
                 raise NotFound(f"this procedure has no case event {name!r}")
             with _engine_errors():
@@ -278,15 +278,15 @@ class CaseService:
             return self.registry.get(s, case.definition_id).load_workflow(case)
 
     # -- internals ---------------------------------------------------------------------------
-    def _open_case_for_event(self, s, case_id, actor_name):
-        """Withdrawal and other case events: the requester or staff, on an open case only."""
+    def _open_case_for_event(self, s, case_id, actor_name, action):
+        """Withdrawal and other case events: the requester, or staff who may see the case and whose role
+        the jurisdiction's [permissions] allow the action (engine.permissions); on an open case only."""
         actor = access.load_actor(s, actor_name)
         case = self._case(s, case_id)
-        if actor.name != case.requester and not access.is_staff(actor, case.jurisdiction):
-            raise Forbidden("only the requester or staff of the jurisdiction may act on this case")
+        deployed = self.registry.get(s, case.definition_id)
+        permissions.check_action(s, actor, case, action, deployed.jurisdiction.config)
         if case.status != "open":
             raise Conflict(f"the case is {case.status}; withdrawal and case events go to open cases only")
-        deployed = self.registry.get(s, case.definition_id)
         return actor, case, deployed, deployed.load_workflow(case)
 
     def _case(self, s, case_id):
@@ -296,17 +296,21 @@ class CaseService:
             raise NotFound(f"no case {case_id}")
         return case
 
-    def _task_and_case(self, s, task_id):
+    def _task_and_case(self, s, task_id, actor):
+        """The open task and its case; 404 when the actor may not see the case (the 404 rule)."""
         if not _is_uuid(task_id):
             raise NotFound(f"no open task {str(task_id)[:40]!r}")
         row = s.connection().execute(_SELECT_TASK, {"b_id": str(task_id)}).first()
         if row is None:
-            done = s.execute(select(Event.id).where(Event.task_id == str(task_id),
-                                                    Event.kind == "task_completed")).first()
-            if done:
+            done = s.execute(select(Event.case_id).where(Event.task_id == str(task_id),
+                                                         Event.kind == "task_completed")).first()
+            if done and access.can_view_case(s, actor, self._case(s, done.case_id)):
                 raise Conflict("this task was already completed")
             raise NotFound(f"no open task {task_id}")
-        return row, self._case(s, row.case_id)
+        case = self._case(s, row.case_id)
+        if not access.can_view_case(s, actor, case):
+            raise NotFound(f"no open task {task_id}")
+        return row, case
 
 
 _SELECT_CASE = Case.__table__.select().where(Case.__table__.c.id == bindparam("b_id"))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from . import clock
+from . import clock, permissions
 from .access import Actor
 from .casefile import CONFIDENTIAL_VIEWED, check_view_case, load_case, may_see_confidential
 from .errors import Forbidden, NotFound, RaflowError, ValidationFailed
@@ -135,8 +135,9 @@ class DocumentService:
         """Store one file (a binary stream or bytes) in the case's RA file; all or nothing."""
         with self.db.transaction() as s:
             case = load_case(s, case_id, with_workflow=False)
-            check_view_case(s, actor, case)
-            types = document_types(self.registry.get(s, case.definition_id))
+            deployed = self.registry.get(s, case.definition_id)
+            permissions.check_action(s, actor, case, "upload", deployed.jurisdiction.config)
+            types = document_types(deployed)
         errors = {}
         if doc_type not in types:
             errors["doc_type"] = f"choose one of: {', '.join(t for t, _ in types.values())}"
@@ -207,8 +208,11 @@ class DocumentService:
             if doc is None:
                 raise NotFound(f"no document {document_id}")
             case = load_case(s, doc.case_id, with_workflow=False)
-            check_view_case(s, actor, case)
             deployed = self.registry.get(s, case.definition_id)
+            try:
+                permissions.check_action(s, actor, case, "download", deployed.jurisdiction.config)
+            except NotFound:
+                raise NotFound(f"no document {document_id}") from None
             if doc.medical and not may_see_confidential(actor, deployed, case):
                 raise Forbidden("medical documents are shown only to those with a need to know")
             path = self.root / str(case.id) / doc.storage_name

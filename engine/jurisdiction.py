@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import permissions
 from .calendars import Calendar
 from .errors import Problem
+from .limits import limits_problems
 
 CONFIG_NAME = "jurisdiction.toml"
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -85,6 +87,8 @@ def parse_config(text: str, filename: str, folder_name: str | None = None) -> tu
     if not isinstance(starts, list) or not starts:
         bad("start_processes must list the process ids a user may start", "start_processes")
         starts = []
+    problems.extend(permissions.check_config(cfg, roles, filename, lambda k: _line_of(text, k)))
+    problems.extend(limits_problems(cfg, filename, lambda k: _line_of(text, k)))
     try:
         Calendar.from_config(cfg) if not problems else None
     except (ValueError, KeyError, NotImplementedError, AttributeError) as err:

@@ -11,6 +11,7 @@ from engine import casefile, queries
 from engine.access import is_staff
 from engine.documents import ACCEPT, TooLarge
 from engine.errors import NotFound, ValidationFailed
+from engine.permissions import may_act
 
 from ..auth import login_required
 from ..web import actor, cases, documents
@@ -116,7 +117,7 @@ def _case_page(case_id, upload_errors=None, status=200):
         max_mb=documents().max_bytes // (1024 * 1024), history=history,
         tracking_labels=labels, value_labels=value_labels,
         workable=tasks_mine, staff=is_staff(me, case_obj.jurisdiction),
-        may_withdraw=view["status"] == "open" and (me.name == view["requester"] or is_staff(me, view["jurisdiction"])),
+        may_withdraw=view["status"] == "open" and may_act(me, case_obj, "withdraw", deployed.jurisdiction.config),
         upload_errors=upload_errors or {}), status
 
 

@@ -83,15 +83,17 @@ def test_400_for_json_that_is_not_an_object(api):
         assert r.status_code == 400 or "_schema" not in r.json.get("errors", {})
 
 
-def test_403_wrong_role_and_other_people(api):
+def test_403_wrong_role_404_for_other_people(api):
+    """403 on a case the actor may see, for an action their role may not take; 404 for a case they may not
+    know exists (issue 8, Navy 1-5)."""
     case = start(api, "rob")
     task = first_task(api, "clara", case["id"])
     approve = {"data": {"decision": "approve"}}
     assert api("rita", "POST", f"/tasks/{task['id']}/complete", json=approve).status_code == 403
     assert api("rita", "POST", f"/tasks/{task['id']}/claim").status_code == 403
     assert api("rob", "GET", f"/tasks/{task['id']}").status_code == 403
-    assert api("ruth", "GET", f"/cases/{case['id']}").status_code == 403
-    assert api("olga", "GET", f"/cases/{case['id']}").status_code == 403
+    assert api("ruth", "GET", f"/cases/{case['id']}").status_code == 404
+    assert api("olga", "GET", f"/cases/{case['id']}").status_code == 404
     assert api("rob", "POST", "/cases", json={"requester": "ruth"}).status_code == 403
     assert api("olga", "POST", "/cases", json={"jurisdiction": "testland"}).status_code == 403
     assert api("clara", "GET", "/cases", query_string={"jurisdiction": "otherland"}).status_code == 403

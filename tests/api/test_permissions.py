@@ -1,8 +1,12 @@
 """The permission matrix: each role against each endpoint and each confidential field.
 
 Testland stands in for a jurisdiction: clerk = a supervisor's position (staff, not need-to-know),
-reviewer = the RA coordinator's (need-to-know), cora holds both; rob is the requester, ruth another
-requester, olga staff of another jurisdiction (with need-to-know roles there).
+reviewer = the RA coordinator's (need-to-know, and the role testland's [permissions] allow to withdraw),
+cora holds both; rob is the requester, ruth another requester, olga staff of another jurisdiction (with
+need-to-know roles there).
+
+The 404 rule (Navy 1-5, issue 8): whoever may not see a case gets 404 for it and everything in it, exactly
+as for an id that does not exist; 403 only on a case they may see, for an action their role may not take.
 """
 
 from __future__ import annotations
@@ -45,23 +49,34 @@ def _events(api, case_id, kind):
     return [e for e in api("rita", "GET", f"/cases/{case_id}/history").json if e["kind"] == kind]
 
 
+SEES_B = {"clara", "rita", "cora", "rob"}  # clara and cora by the open clerk step, rita by need-to-know
+# (path, who may, who may see the case) -> 200 / 403 / 404
 READS = [
-    ("GET", "/cases/{a}", SEES_CASE),
-    ("GET", "/cases/{a}/history", SEES_CASE),
-    ("GET", "/cases/{a}/data", SEES_CASE),
-    ("GET", "/cases/{a}/documents", SEES_CASE),
-    ("GET", "/documents/{letter}", SEES_CASE),
-    ("GET", "/documents/{medical}", NEED_TO_KNOW),
-    ("GET", "/tasks/{review}", {"rita", "cora"}),
-    ("GET", "/tasks/{intake_b}", {"clara", "cora"}),
+    ("GET", "/cases/{a}", SEES_CASE, SEES_CASE),
+    ("GET", "/cases/{a}/history", SEES_CASE, SEES_CASE),
+    ("GET", "/cases/{a}/data", SEES_CASE, SEES_CASE),
+    ("GET", "/cases/{a}/documents", SEES_CASE, SEES_CASE),
+    ("GET", "/documents/{letter}", SEES_CASE, SEES_CASE),
+    ("GET", "/documents/{medical}", NEED_TO_KNOW, SEES_CASE),
+    ("GET", "/tasks/{review}", {"rita", "cora"}, SEES_CASE),
+    ("GET", "/tasks/{intake_b}", {"clara", "cora"}, SEES_B),
 ]
 
 
+def expected_status(actor, allowed, sees, ok=200):
+    return ok if actor in allowed else 403 if actor in sees else 404
+
+
 @pytest.mark.parametrize("actor", ACTORS)
-@pytest.mark.parametrize("method,path,allowed", READS, ids=[p for _, p, _ in READS])
-def test_read_matrix(api, setting, actor, method, path, allowed):
+@pytest.mark.parametrize("method,path,allowed,sees", READS, ids=[p for _, p, _, _ in READS])
+def test_read_matrix(api, setting, actor, method, path, allowed, sees):
     r = api(actor, method, path.format(**setting))
-    assert r.status_code == (200 if actor in allowed else 403), (actor, path, r.get_data(as_text=True)[:200])
+    assert r.status_code == expected_status(actor, allowed, sees), (actor, path, r.get_data(as_text=True)[:200])
+    if r.status_code == 404:  # the same answer as for an id that does not exist: nothing to tell them apart
+        missing = path.format(a=999999, letter=999999, medical=999999, review="0" * 8 + "-0000-0000-0000-" + "0" * 12,
+                              intake_b="0" * 8 + "-0000-0000-0000-" + "0" * 12)
+        other = api(actor, method, missing)
+        assert other.status_code == 404 and set(other.json) == set(r.json)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -82,7 +97,7 @@ def test_confidential_fields_per_role(api, setting, actor):
     before = len(_events(api, setting["a"], CONFIDENTIAL_VIEWED))
     r = api(actor, "GET", f"/cases/{setting['a']}/data")
     if actor not in SEES_CASE:
-        assert r.status_code == 403 and SECRET not in r.get_data(as_text=True)
+        assert r.status_code == 404 and SECRET not in r.get_data(as_text=True)
         return
     fields = {f["name"]: f for sub in r.json for f in sub["fields"]}
     assert fields["decision"]["value"] == "deny" and fields["note"]["value"] == "no"  # the accommodation outcome
@@ -115,7 +130,10 @@ def test_confidential_field_on_a_task(api, setting, actor):
 def test_documents_per_role(api, setting, actor):
     r = api(actor, "GET", f"/cases/{setting['a']}/documents")
     if actor not in SEES_CASE:
-        assert r.status_code == 403
+        assert r.status_code == 404
+        upload = api(actor, "POST", f"/cases/{setting['a']}/documents", content_type="multipart/form-data",
+                     data={"doc_type": "other", "file": (io.BytesIO(b"plain text"), "note.txt")})
+        assert upload.status_code == 404
         return
     names = {d["filename"] for d in r.json["documents"]}
     if actor in NEED_TO_KNOW:
@@ -127,29 +145,64 @@ def test_documents_per_role(api, setting, actor):
     assert upload.status_code == 201
 
 
-WRITES = {
-    "claim review": ("POST", "/tasks/{review}/claim", None, {"rita", "cora"}),
-    "complete review": ("POST", "/tasks/{review}/complete", {"data": {"sufficient": True}}, {"rita", "cora"}),
-    "deploy": ("POST", "/definitions", {"folder": "testland"}, {"rita", "cora"}),
-    "withdraw": ("POST", "/cases/{a}/withdraw", {"reason": "changed my mind"}, {"rob", "clara", "rita", "cora"}),
-    "start for ruth": ("POST", "/cases", {"requester": "ruth"}, {"clara", "rita", "cora", "ruth"}),
-    "start own": ("POST", "/cases", {}, set(ACTORS)),
+WRITES = {  # action: (method, path, body, who may, who may see the case)
+    "claim review": ("POST", "/tasks/{review}/claim", None, {"rita", "cora"}, SEES_CASE),
+    "release review": ("POST", "/tasks/{review}/release", None, set(), SEES_CASE),  # nobody has claimed it
+    "complete review": ("POST", "/tasks/{review}/complete", {"data": {"sufficient": True}}, {"rita", "cora"},
+                        SEES_CASE),
+    "claim intake b": ("POST", "/tasks/{intake_b}/claim", None, {"clara", "cora"}, SEES_B),
+    "complete intake b": ("POST", "/tasks/{intake_b}/complete", {"data": {"decision": "approve", "note": "ok"}},
+                          {"clara", "cora"}, SEES_B),
+    "deploy": ("POST", "/definitions", {"folder": "testland"}, {"rita", "cora"}, set(ACTORS) - {"olga"}),
+    "withdraw": ("POST", "/cases/{a}/withdraw", {"reason": "changed my mind"}, {"rob", "rita", "cora"}, SEES_CASE),
+    "start for ruth": ("POST", "/cases", {"requester": "ruth"}, {"clara", "rita", "cora", "ruth"}, set(ACTORS)),
+    "start own": ("POST", "/cases", {}, set(ACTORS), set(ACTORS)),
 }
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("action", list(WRITES))
 def test_write_matrix(api, setting, actor, action):
-    method, path, body, allowed = WRITES[action]
+    method, path, body, allowed, sees = WRITES[action]
+    before = {k: api("cora", "GET", f"/cases/{setting[k]}").json for k in ("a", "b")}
     r = api(actor, method, path.format(**setting), json=body)
-    if action == "start own" and actor in ("clara", "rita", "cora", "olga"):
-        assert r.status_code == 201  # staff may record a request for themselves too
-        return
     if action == "start for ruth" and actor == "olga":
         assert r.status_code == 422 and r.json["errors"] == {"requester": "there is no user 'ruth' in otherland"}
         return
-    expected = {201, 200} if actor in allowed else {403}
-    assert r.status_code in expected, (actor, action, r.get_data(as_text=True)[:200])
-    if actor not in allowed:
-        # nothing changed
-        assert api("rita", "GET", f"/cases/{setting['a']}").json["status"] == "open"
+    if action == "deploy" and actor == "olga":
+        assert r.status_code == 403  # another jurisdiction's folder: jurisdictions are public, cases are not
+        return
+    if actor in allowed:
+        assert r.status_code in (200, 201), (actor, action, r.get_data(as_text=True)[:200])
+        return
+    assert r.status_code == expected_status(actor, allowed, sees), (actor, action, r.get_data(as_text=True)[:200])
+    for key in ("a", "b"):  # nothing changed: not the case, not its tasks
+        after = api("cora", "GET", f"/cases/{setting[key]}").json
+        assert (after["status"], after["version"], after["steps"]) == \
+            (before[key]["status"], before[key]["version"], before[key]["steps"])
+    if actor not in SEES_CASE:  # and a refused attempt never makes someone "involved"
+        assert api(actor, "GET", f"/cases/{setting['a']}").status_code == 404
+
+
+def test_acting_on_a_case_does_not_make_someone_involved(api, setting, service):
+    """Issue 8: withdrawing, uploading or claiming is not working the case: only a completed step counts."""
+    from engine.access import INVOLVING_EVENTS
+
+    assert INVOLVING_EVENTS == ("task_completed",)
+    # rita (need-to-know) uploads to and withdraws ruth's case, which she has never worked on
+    ruth_case = start(api, "ruth")
+    r = api("rita", "POST", f"/cases/{ruth_case['id']}/documents", content_type="multipart/form-data",
+            data={"doc_type": "other", "file": (io.BytesIO(b"note"), "note.txt")})
+    assert r.status_code == 201
+    assert api("rita", "POST", f"/cases/{ruth_case['id']}/withdraw", json={"reason": "asked by phone"}).status_code \
+        == 200
+    history = api("rita", "GET", f"/cases/{ruth_case['id']}/history").json
+    assert {e["kind"] for e in history if e["actor"] == "rita"} >= {"document_uploaded", "case_withdrawn"}
+    # with a staff role that has no step in the case and no need-to-know, none of that lets her see it
+    from engine import access
+    from engine.store import Case
+
+    with service.db.transaction() as s:
+        row = s.get(Case, ruth_case["id"])
+        bare = access.Actor("rita", "Rita", "testland", frozenset({"auditor"}))
+        assert not access.can_view_case(s, bare, row)

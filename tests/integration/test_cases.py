@@ -185,8 +185,10 @@ def test_claim_release_and_role_rules(service):
 
 def test_withdrawal_runs_the_diagram_confirmation_and_marks_the_case(service):
     case_id = start(service)
-    with pytest.raises(Forbidden):
-        service.withdraw(case_id, "ruth", "not mine")  # another requester
+    with pytest.raises(NotFound):
+        service.withdraw(case_id, "ruth", "not mine")  # another requester: may not know the case exists
+    with pytest.raises(Forbidden, match="may not withdraw"):
+        service.withdraw(case_id, "clara", "asked by phone")  # sees it (her step) but a clerk may not withdraw
     service.withdraw(case_id, "rob", "no longer needed")
     view = service.get_case(case_id, "rob")
     assert view["status"] == "withdrawn"
@@ -210,6 +212,18 @@ def test_a_withdrawal_in_one_case_does_not_leak_into_later_cases(service):
     assert view["status"] == "closed" and view["summary"]["outcome"] == "Approved"
 
 
+def test_case_events_need_the_requester_or_a_permitted_role(service):
+    """Issue 8: send_event checks who acts: the requester, or staff who see the case in a permitted role."""
+    case_id = start(service)
+    with pytest.raises(NotFound):
+        service.send_event(case_id, "withdrawal", "ruth")
+    with pytest.raises(Forbidden, match="may not send case events"):
+        service.send_event(case_id, "withdrawal", "clara")  # her step is open, but a clerk may not
+    assert service.get_case(case_id, "rob")["status"] == "open"
+    service.send_event(case_id, "withdrawal", "rita")  # reviewer: [permissions] case_event
+    assert [t.title for t in service.list_tasks("clara") if t.case_id == case_id] == ["Send withdrawal confirmation"]
+
+
 def test_case_events_are_refused_on_closed_cases(service):
     case_id = start(service)
     service.complete(task_named(service, "clara", "Record the decision").id, "clara", {"decision": "approve"})
@@ -220,7 +234,7 @@ def test_case_events_are_refused_on_closed_cases(service):
 def test_requester_sees_own_case_only(service):
     case_id = start(service)
     assert service.get_case(case_id, "rob")["requester"] == "rob"
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.get_case(case_id, "ruth")
 
 
@@ -298,7 +312,7 @@ def test_only_involved_staff_and_need_to_know_roles_see_a_case(service, db):
     case_id = start(service)
     assert service.get_case(case_id, "carl")["id"] == case_id  # its open step is in carl's queue
     service.complete(task_named(service, "cora", "Record the decision").id, "cora", {"decision": "approve"})
-    with pytest.raises(Forbidden, match="not involved"):
+    with pytest.raises(NotFound, match="no case"):
         service.get_case(case_id, "carl")  # never acted on it, nothing of it left in his queue
     assert service.get_case(case_id, "cora")["status"] == "closed"  # acted on it
     assert service.get_case(case_id, "rita")["status"] == "closed"  # reviewer: need-to-know role
