@@ -20,6 +20,7 @@ from engine.errors import (
     Conflict,
     DefinitionError,
     Forbidden,
+    LimitExceeded,
     NotFound,
     RaflowError,
     ScriptError,
@@ -111,6 +112,13 @@ def init_app(app) -> None:
     @app.errorhandler(TooLarge)
     def _too_large(err):
         return error_response(413, str(err))
+
+    @app.errorhandler(LimitExceeded)
+    def _limit(err):
+        # The message names the element and the bound only ("review: took longer than 1 s"): safe to show.
+        log.warning("diagram step over a limit: %s (%s %s)", err, request.method, request.path)
+        return error_response(422, f"The procedure could not continue: {err}. Nothing was saved. Please tell "
+                                   "the procedure's administrator.", {"_procedure": str(err)})
 
     @app.errorhandler(ScriptError)
     def _script(err):

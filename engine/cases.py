@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, or_, select, update
 
 from . import access, clock, permissions, runtime
 from .definitions import Registry
-from .errors import Conflict, Forbidden, NotFound, RaflowError, ScriptError, ValidationFailed
+from .errors import Conflict, Forbidden, LimitExceeded, NotFound, RaflowError, ScriptError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
 from .history import record_event
 from .projections import clock_views, save_case
@@ -345,7 +345,9 @@ class _engine_errors:
         if exc is None or isinstance(exc, RaflowError) and not isinstance(exc, ScriptError):
             return False
         if isinstance(exc, (SpiffWorkflowException, ScriptError)):
-            raise ScriptError(f"{runtime.element_of(exc)}: {_first_line(exc)}") from exc
+            inner = getattr(exc, "exception", None) or exc
+            kind = LimitExceeded if isinstance(inner, LimitExceeded) else ScriptError
+            raise kind(f"{runtime.element_of(exc)}: {_first_line(exc)}") from exc
         return False
 
 

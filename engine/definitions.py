@@ -22,6 +22,7 @@ from .errors import DefinitionError, NotFound
 from .forms import Form, parse_form
 from .helpers import CaseHelpers
 from .jurisdiction import CONFIG_NAME, Jurisdiction, parse_config
+from .limits import Limits
 from .lint import BundleLinter, interrupting_messages, parse_xml_safely
 from .scripting import SandboxScriptEngine
 from .store import DefinitionVersion
@@ -105,8 +106,9 @@ class Deployed:
         self._specs: dict[str, tuple] = {}
         self._lock = threading.Lock()
         calendar, params = self.jurisdiction.calendar, self.jurisdiction.parameters
+        self.limits = Limits.from_config(self.jurisdiction.config)
         self.script_engine = SandboxScriptEngine(
-            lambda task: CaseHelpers(calendar, params, task.workflow.top_workflow.data).as_dict())
+            lambda task: CaseHelpers(calendar, params, task.workflow.top_workflow.data).as_dict(), self.limits)
 
     def specs(self, process_id: str):
         """(spec, subprocess_specs) for a process id, parsed once."""

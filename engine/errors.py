@@ -37,6 +37,10 @@ class ScriptError(RaflowError):
     """A diagram script, condition or timer that the sandbox refused or that failed."""
 
 
+class LimitExceeded(ScriptError):
+    """A diagram step went over a bound (CPU time, value size, case data size): the step is refused."""
+
+
 class Problem:
     """One lint finding, printed as `FILE:LINE: ELEMENT_ID: message`."""
 

@@ -9,6 +9,7 @@ at compile time, and only a small set of builtins and the raflow helpers are in 
 from __future__ import annotations
 
 import ast
+import json
 import operator
 from collections.abc import Callable
 from functools import lru_cache
@@ -25,7 +26,9 @@ from RestrictedPython.PrintCollector import PrintCollector
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from .errors import ScriptError
+from . import containment
+from .errors import LimitExceeded, ScriptError
+from .limits import Limits
 
 # Names a diagram may never use, refused at compile time with a clear message.
 FORBIDDEN_NAMES = frozenset({
@@ -49,14 +52,21 @@ _INPLACE = {
 
 
 def _inplacevar(op, x, y):
+    if op in containment.INPLACE_GUARDS:
+        return containment.INPLACE_GUARDS[op](x, y)
     if op not in _INPLACE:
         raise ScriptError(f"operator {op} is not allowed")
     return _INPLACE[op](x, y)
 
 
+def _getattr(obj, name, *default):
+    return containment.guarded_method(obj, name, safer_getattr_raise(obj, name, *default))
+
+
+_SAFE_BUILTINS["range"] = containment.bounded_range
 _GUARDS = {
     "__builtins__": _SAFE_BUILTINS,
-    "_getattr_": safer_getattr_raise,
+    "_getattr_": _getattr,
     "_getitem_": default_guarded_getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
@@ -65,6 +75,7 @@ _GUARDS = {
     "_inplacevar_": _inplacevar,
     "_print_": PrintCollector,
     "_apply_": lambda f, *a, **kw: f(*a, **kw),
+    **containment.GUARD_FUNCTIONS,
 }
 
 
@@ -101,7 +112,8 @@ def compile_text(source: str, mode: str):
     refusals = _Refusals()
     refusals.visit(tree)
     errors.extend(refusals.errors)
-    result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(text)
+    result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(
+        text, policy=containment.ContainingTransformer)
     errors.extend(e for e in result.errors if e not in errors)
     if errors or result.code is None:
         raise ScriptError("; ".join(dict.fromkeys(errors)) or "could not compile")
@@ -118,7 +130,12 @@ def check_text(source: str, mode: str) -> str | None:
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
-    """Runs compiled-restricted code with task data as variables and the helpers in scope."""
+    """Runs compiled-restricted code with task data as variables and the helpers in scope, each
+    evaluation under its own CPU-time budget, and keeps a script's data under the size limit."""
+
+    def __init__(self, limits: Limits | None = None):
+        super().__init__()
+        self.limits = limits or Limits()
 
     def evaluate(self, expression, context, external_context=None):
         code = compile_text(expression, "eval")
@@ -130,24 +147,34 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         scope = self._scope(context, external_context)
         reserved = set(_GUARDS) | set(external_context or ())
         exec(code, scope)  # noqa: S102 - compiled by RestrictedPython above
+        result = {name: value for name, value in scope.items()
+                  if not (name in reserved or name.startswith("_") or callable(value))}
+        check_data_size(result, self.limits)
         for name in [k for k in context if k not in scope]:
             del context[name]
-        for name, value in scope.items():
-            if name in reserved or name.startswith("_") or callable(value):
-                continue
-            context[name] = value
+        context.update(result)
         return True
 
-    @staticmethod
-    def _scope(context, external_context):
+    def _scope(self, context, external_context):
         helpers = external_context or {}
         clash = sorted(set(helpers).intersection(context))
         if clash:
             raise ScriptError(f"task data overwrites helper name(s) {', '.join(clash)}: rename the field(s)")
+        budget = containment.Budget(self.limits.script_seconds)
         scope = dict(_GUARDS)
+        scope["_rf_tick_"] = budget.tick
+        scope["_getiter_"] = budget.iterate
         scope.update(helpers)
         scope.update(context)
         return scope
+
+
+def check_data_size(data: dict, limits: Limits) -> None:
+    """A case's data (as JSON) stays under the jurisdiction's limit (default 1 MB)."""
+    size = len(json.dumps(data, default=str, separators=(",", ":")))
+    if size > limits.case_data_bytes:
+        raise LimitExceeded(f"the case data would be {size // 1024:,} KB; the limit is "
+                            f"{limits.case_data_bytes // 1024:,} KB")
 
 
 class SandboxScriptEngine(PythonScriptEngine):
@@ -157,9 +184,10 @@ class SandboxScriptEngine(PythonScriptEngine):
     the top workflow's data), so one engine serves every case of a definition version.
     """
 
-    def __init__(self, helpers_for: Callable[[object], dict]):
-        super().__init__(environment=SandboxEnvironment())
+    def __init__(self, helpers_for: Callable[[object], dict], limits: Limits | None = None):
+        super().__init__(environment=SandboxEnvironment(limits))
         self.helpers_for = helpers_for
+        self.limits = limits or Limits()
 
     def validate(self, expression):
         compile_text(expression, "eval")

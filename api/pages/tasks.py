@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from engine import casefile, queries
 from engine.access import REQUESTER
-from engine.errors import Conflict, ValidationFailed
+from engine.errors import Conflict, LimitExceeded, ScriptError, ValidationFailed
 from engine.forms import Form, coerce_text_input
 
 from ..auth import login_required
@@ -83,6 +83,12 @@ def complete(task_id):
         case_id = svc.complete(task_id, me.name, data, expected_version=version)
     except ValidationFailed as err:
         return _task_page(view, errors=err.errors, raw=raw, status=422)
+    except ScriptError as err:  # the diagram failed after this step (e.g. over a limit): nothing was saved
+        element = str(err).split(":", 1)[0]
+        shown = str(err) if isinstance(err, LimitExceeded) else f"the diagram failed at step {element}"
+        return _task_page(view, errors={"_procedure": f"The procedure could not continue: {shown}. Nothing was "
+                                                      "saved; please tell the procedure's administrator."},
+                          raw=raw, status=422)
     except Conflict as err:
         fresh = svc.get_task(task_id, me.name)  # raises Conflict/NotFound again if the task is gone
         return _task_page(fresh, raw=raw, status=409,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import Conflict, Forbidden
+from engine.errors import Conflict, Forbidden, NotFound
 
 
 def _open_tasks(sc) -> dict[str, tuple]:
@@ -72,12 +72,17 @@ def test_several_complaints_and_one_from_staff_on_the_requesters_behalf(sc):
 
 def test_only_the_requester_or_county_staff_may_complain_on_a_case(sc):
     """PAM II.13.A Procedure V: the complaint is the applicant's or employee's own; another requester
-    cannot file one on someone else's case."""
+    cannot file one on someone else's case (404: they may not know it exists, Navy 1-5 / issue 8), and
+    county staff who see the case may only when [permissions] case_event allows their role."""
     sc.intake("non_industrial")
     stranger = sc.user("other_employee", ["requester"])
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         sc.complain(actor=stranger)
+    with pytest.raises(Forbidden, match="may not send case events"):
+        sc.complain(actor="eeo")  # sees the case (need-to-know) but may not file for the employee
     assert "log_ada_complaint" not in sc.open()
+    sc.complain(actor="ada_coordinator")
+    assert "log_ada_complaint" in sc.open()
 
 
 def test_complaint_logged_after_the_finding_keeps_the_committee_outcome(sc):
