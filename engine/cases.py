@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import access, clock, permissions, runtime
+from . import access, clock, incidents, permissions, runtime
 from .definitions import Registry
 from .errors import Conflict, Forbidden, LimitExceeded, NotFound, RaflowError, ScriptError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
@@ -74,7 +74,7 @@ class CaseService:
                         created_at=now, updated_at=now, summary={}, workflow="{}", version=0)
             s.add(case)
             s.flush()
-            workflow = BpmnWorkflow(spec, subs, script_engine=deployed.script_engine)
+            workflow = runtime.mark_loaded(BpmnWorkflow(spec, subs, script_engine=deployed.script_engine))
             start_data = {"case_id": case.id, "case_requester": requester, "case_started_by": actor.name, **data}
             with _engine_errors():
                 for task in workflow.get_tasks(state=TaskState.READY):
@@ -219,7 +219,7 @@ class CaseService:
                 fired += self._fire_case(case_id)
             except Conflict:
                 continue
-            except RaflowError as err:
+            except Exception as err:  # noqa: BLE001 - one broken case must not stop every other deadline
                 self._record_failure(case_id, err)
         return fired
 
@@ -245,11 +245,11 @@ class CaseService:
             return len(due)
 
     def _record_failure(self, case_id: int, err: Exception) -> None:
-        log.error("case %s: timer could not fire: %s", case_id, err)
+        """The case becomes an incident (engine.incidents); the log names the element only."""
+        message = str(err) if isinstance(err, RaflowError) else f"internal error ({type(err).__name__})"
+        log.error("case %s: timer could not fire at %s; incident opened", case_id, message.split(":", 1)[0])
         with self.db.transaction() as s:
-            s.execute(update(Case).where(Case.id == case_id).values(status="error"))
-            s.execute(Timer.__table__.delete().where(Timer.case_id == case_id))
-            record_event(s, case_id, "timer", "engine_error", None, {"error": str(err)[:500]})
+            incidents.open_incident(s, case_id, message)
 
     # -- reading -----------------------------------------------------------------------------
     def get_case(self, case_id: int, actor_name: str) -> dict:

@@ -245,3 +245,48 @@ class ContainingTransformer(RestrictingNodeTransformer):
             return node
         call = _call("_rf_format_", node.value, node.format_spec, ast.Constant(node.conversion))
         return _located(ast.FormattedValue(value=call, conversion=-1, format_spec=None), node)
+
+
+# -- what lint can see ----------------------------------------------------------------------------
+_FOLD = {ast.Pow: guarded_pow, ast.Mult: guarded_mul, ast.Add: guarded_add, ast.LShift: guarded_lshift,
+         ast.Mod: guarded_mod, ast.Sub: lambda a, b: a - b}
+
+
+def literal_bombs(tree: ast.AST) -> list[str]:
+    """Refusals visible without running: constant expressions over a bound, range() of a huge constant,
+    and `while True` loops with no break (they can only end by running out of time)."""
+    found: list[str] = []
+
+    def fold(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float | str | bytes):
+            return True, node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            ok, value = fold(node.operand)
+            return (True, -value) if ok and isinstance(value, int | float) else (False, None)
+        if isinstance(node, ast.BinOp) and type(node.op) in _FOLD:
+            (lok, left), (rok, right) = fold(node.left), fold(node.right)
+            if lok and rok:
+                try:
+                    return True, _FOLD[type(node.op)](left, right)
+                except LimitExceeded as err:
+                    found.append(f"Line {node.lineno}: {err}")
+                except Exception:  # noqa: BLE001 - e.g. 1 % 0: left to run time
+                    pass
+        return False, None
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp):
+            fold(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
+            args = [fold(a) for a in node.args]
+            if args and all(ok and isinstance(v, int) for ok, v in args):
+                try:
+                    bounded_range(*[v for _, v in args])
+                except LimitExceeded as err:
+                    found.append(f"Line {node.lineno}: {err}")
+                except (TypeError, ValueError):
+                    pass
+        elif isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value \
+                and not any(isinstance(n, ast.Break | ast.Return) for n in ast.walk(node)):
+            found.append(f"Line {node.lineno}: this loop never ends (while True without break)")
+    return list(dict.fromkeys(found))

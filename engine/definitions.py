@@ -17,7 +17,7 @@ from pathlib import Path
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import select
 
-from . import clock, serialization, spiff_fixes
+from . import clock, runtime, serialization, spiff_fixes
 from .errors import DefinitionError, NotFound
 from .forms import Form, parse_form
 from .helpers import CaseHelpers
@@ -125,7 +125,7 @@ class Deployed:
     def load_workflow(self, case):
         """A case's live workflow: its stored JSON on this version's cached specs and script engine."""
         spec, subs = self.specs(case.process_id)
-        return serialization.loads(case.workflow, spec, subs, self.script_engine)
+        return runtime.mark_loaded(serialization.loads(case.workflow, spec, subs, self.script_engine))
 
     def form(self, key: str | None) -> Form | None:
         return self.forms.get(key) if key else None

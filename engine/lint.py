@@ -14,6 +14,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from .errors import Problem
 from .forms import parse_form
 from .jurisdiction import CONFIG_NAME, Jurisdiction, _line_of, parse_config
+from .limits import MAX_CYCLE_REPEATS, MIN_CYCLE_SECONDS
 from .scripting import check_text
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -160,6 +161,10 @@ class BundleLinter:
                     self.add(name, node.sourceline, owner.get("id"), "timer has no timeDate, timeDuration or timeCycle")
                 for expr in exprs:
                     self._text(name, owner, expr.text, "eval", "timer")
+                    if etree.QName(expr).localname == "timeCycle":
+                        problem = cycle_problem(expr.text)
+                        if problem:
+                            self.add(name, expr.sourceline, owner.get("id"), problem)
 
     def _user_task(self, name, task, lane_of):
         tid = task.get("id")
@@ -226,3 +231,26 @@ class BundleLinter:
         eid = getattr(err, "id", "") or None
         name, line = lines.get(eid, (fallback or next(iter(self.roots)), err.line_number or 1))
         self.add(name, line, eid, str(err).splitlines()[0])
+
+
+def cycle_problem(text: str | None) -> str | None:
+    """A literal timeCycle ("R3/PT1H") must repeat a bounded number of times, at least a minute apart."""
+    import ast
+
+    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+    try:
+        node = ast.parse((text or "").strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+        return None  # computed at run time; the sandbox bounds its evaluation
+    try:
+        cycles, _, duration = TimerEventDefinition.parse_iso_recurring_interval(node.value)
+    except Exception:  # noqa: BLE001 - SpiffWorkflow raises plain errors on a bad interval
+        return f"timer cycle {node.value!r} is not an ISO 8601 repeating interval like \"R3/PT1H\""
+    if cycles < 0 or cycles > MAX_CYCLE_REPEATS:
+        return f"timer cycle {node.value!r} must give a repeat count from 1 to {MAX_CYCLE_REPEATS} (R3/...)"
+    if duration.total_seconds() < MIN_CYCLE_SECONDS:
+        return f"timer cycle {node.value!r} repeats more often than once a minute"
+    return None

@@ -9,6 +9,7 @@ so a case the actor may not know exists answers 404 before any 403.
     case_event = ["coordinator"]      # deliver a case event such as ada_complaint
     upload = ["*"]                    # "*": any staff member who may see the case
     download = ["*"]
+    incidents = ["coordinator"]       # who sees the incidents page (cases the worker could not move on)
 
 Without a table the RA Coordinator (`coordinator`) / ADA Coordinator (`ada_coordinator`) roles may
 withdraw and send case events, and any staff member who may see the case may add and read documents.
@@ -26,9 +27,11 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
     "case_event": COORDINATORS,
     "upload": (ANY_STAFF,),
     "download": (ANY_STAFF,),
+    "incidents": COORDINATORS,  # see the incidents page and `raflow incidents` (not a case action)
 }
 VERBS = {"withdraw": "withdraw", "case_event": "send case events to", "upload": "add documents to",
-         "download": "download documents of"}
+         "download": "download documents of",
+         "incidents": "see incidents of"}
 
 
 def roles_for(config: dict, action: str) -> frozenset[str]:

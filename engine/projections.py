@@ -86,6 +86,7 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
     `events` are (kind, task_id, detail) tuples appended to the history. Returns the new version.
     """
     now = clock.now()
+    events = [*events, *_timers_fired_unlisted(workflow, events)]
     runtime.sync_clock_timers(workflow)
     jurisdiction = deployed.jurisdiction
     tasks = runtime.open_user_tasks(workflow)
@@ -133,3 +134,14 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
         conn.execute(_INSERT_EVENT, [dict(case_id=case.id, at=now, actor=actor, kind=k, task_id=tid, detail=detail)
                                      for k, tid, detail in events])
     return case.version + 1
+
+
+def _timers_fired_unlisted(workflow, events) -> list[tuple]:
+    """Issue 8: a deadline already past when its timer is created fires inside the same engine run;
+    it gets its `timer_fired` history entry like any timer the worker fires."""
+    since = getattr(workflow, "raflow_loaded_at", None)
+    if since is None:
+        return []
+    listed = {tid for kind, tid, _ in events if kind == "timer_fired"}
+    return [("timer_fired", tid, {"timer": spec_id}) for tid, spec_id in runtime.timers_fired_since(workflow, since)
+            if tid not in listed]

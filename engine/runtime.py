@@ -7,6 +7,7 @@ timers that watch a case clock, completing a task, firing timers and delivering 
 from __future__ import annotations
 
 import ast
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -149,6 +150,22 @@ def find_task(workflow: BpmnWorkflow, task_id):
         return workflow.get_task_from_id(UUID(str(task_id)))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def timers_fired_since(workflow: BpmnWorkflow, since: float) -> list[tuple[str, str]]:
+    """(task id, element id) of timer events that completed at or after `since` (time.time())."""
+    out = []
+    for task in workflow.get_tasks(state=TaskState.COMPLETED):
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition) \
+                and task.last_state_change >= since:
+            out.append((str(task.id), task.task_spec.bpmn_id))
+    return out
+
+
+def mark_loaded(workflow: BpmnWorkflow) -> BpmnWorkflow:
+    """Remember when this run began, so timers fired during it are recorded (timers_fired_since)."""
+    workflow.raflow_loaded_at = time.time()
+    return workflow
 
 
 def fire_timers(workflow: BpmnWorkflow) -> None:

@@ -112,6 +112,7 @@ def compile_text(source: str, mode: str):
     refusals = _Refusals()
     refusals.visit(tree)
     errors.extend(refusals.errors)
+    errors.extend(containment.literal_bombs(tree))
     result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(
         text, policy=containment.ContainingTransformer)
     errors.extend(e for e in result.errors if e not in errors)

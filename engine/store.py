@@ -74,6 +74,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(256))
     token_hash: Mapped[str | None] = mapped_column(String(128), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # deactivated: no sign-in, no token
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)  # `raflow demo` account, refused in production
 
 
 class Case(Base):
@@ -212,3 +214,6 @@ class Document(Base):
     storage_name: Mapped[str] = mapped_column(String(128), unique=True)
     uploaded_by: Mapped[str] = mapped_column(String(128))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+from . import security_store  # noqa: E402, F401 - incidents, sessions, sign-in throttle (issue 8)
