@@ -128,7 +128,7 @@ def user_add(c: Context, name, roles, jurisdiction, display_name, password):
 
     if password == "-":
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    digest = hash_password(password) if password is not None else None
+    digest = hash_password(password, name=name) if password is not None else None
     u = add_user(c.db, c.cases.registry, name, list(roles), jurisdiction, display_name, password_hash=digest)
     click.echo(f"user {u.name} ({u.jurisdiction}): {', '.join(u.roles)}")
 
@@ -341,6 +341,11 @@ def demo(c: Context):
 
     for line in load_demo(c):
         click.echo(line)
+
+
+from .cli_security import register as _register_security  # noqa: E402 - issue 8 commands
+
+_register_security(cli, case, user)
 
 
 def main(argv=None):

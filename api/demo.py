@@ -1,12 +1,14 @@
 """Demo users for every deployed jurisdiction, so `make run` shows a working system (see README).
 
-Every demo user signs in with the password "demo"; never run `raflow demo` on a real system.
+Every demo user signs in with the password "demo" and is flagged as a demo account: `raflow demo`
+is refused, and demo accounts cannot sign in, when RAFLOW_ENV=production.
 """
 
 from __future__ import annotations
 
 from engine.auth import hash_password
-from engine.errors import NotFound
+from engine.errors import NotFound, RaflowError
+from engine.passwords import is_production
 from engine.users import add_user
 
 DEMO_PASSWORD = "demo"
@@ -34,13 +36,15 @@ DEMO_USERS = {
 
 
 def load_demo(ctx) -> list[str]:
+    if is_production():
+        raise RaflowError("demo users are not created when RAFLOW_ENV=production (their password is public)")
     lines = []
-    digest = hash_password(DEMO_PASSWORD)  # one hash for all: the demo password is public anyway
+    digest = hash_password(DEMO_PASSWORD, demo=True)  # one hash for all: the demo password is public anyway
     for jurisdiction, users in DEMO_USERS.items():
         for name, display, roles in users:
             try:
                 add_user(ctx.db, ctx.cases.registry, name, roles, jurisdiction, display,
-                         password_hash=digest)
+                         password_hash=digest, demo=True)
             except NotFound:
                 lines.append(f"skipped {jurisdiction}: not deployed")
                 break

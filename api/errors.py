@@ -33,7 +33,8 @@ log = logging.getLogger("raflow.web")
 
 TITLES = {400: "Bad request", 401: "Sign-in required", 403: "Not allowed", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 413: "File too large", 415: "Unsupported media type",
-          422: "Please correct the errors", 500: "Something went wrong", 503: "Service unavailable"}
+          422: "Please correct the errors",
+          429: "Too many attempts", 500: "Something went wrong", 503: "Service unavailable"}
 
 
 def error_response(code: int, message: str, errors: dict | None = None, headers: dict | None = None):
@@ -143,6 +144,8 @@ def init_app(app) -> None:
             limit = app.config.get("MAX_DOCUMENT_BYTES", 0) // (1024 * 1024)
             return error_response(413, f"The upload is too large (the limit is {limit} MB).")
         headers = dict(data.get("headers") or {})
+        # 405 names the allowed methods, 429 says when to come back (werkzeug puts them on the error)
+        headers.update({k: v for k, v in err.get_headers() if k in ("Allow", "Retry-After")})
         if err.code == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="raflow"')
         return error_response(err.code or 500, data.get("message") or err.description or TITLES.get(err.code, ""),

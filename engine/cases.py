@@ -345,10 +345,21 @@ class _engine_errors:
         if exc is None or isinstance(exc, RaflowError) and not isinstance(exc, ScriptError):
             return False
         if isinstance(exc, (SpiffWorkflowException, ScriptError)):
-            inner = getattr(exc, "exception", None) or exc
-            kind = LimitExceeded if isinstance(inner, LimitExceeded) else ScriptError
-            raise kind(f"{runtime.element_of(exc)}: {_first_line(exc)}") from exc
+            inner = _limit_in(exc)
+            if inner is not None:
+                raise LimitExceeded(f"{runtime.element_of(exc)}: {inner}") from exc
+            raise ScriptError(f"{runtime.element_of(exc)}: {_first_line(exc)}") from exc
         return False
+
+
+def _limit_in(exc) -> LimitExceeded | None:
+    """The LimitExceeded a SpiffWorkflow error was raised from (its exception chain), if any."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, LimitExceeded):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def _first_line(exc) -> str:

@@ -142,3 +142,8 @@ def install() -> None:
 
     timer.datetime = _ClockDatetime
     _installed = True
+
+
+def wall_now() -> datetime:
+    """Real time, for security timers (sessions, sign-in throttle) that a simulated clock must not move."""
+    return datetime.now(UTC)

@@ -196,7 +196,7 @@ BIN_GUARDS = {ast.Pow: "_rf_pow_", ast.Mult: "_rf_mul_", ast.Add: "_rf_add_", as
               ast.Mod: "_rf_mod_"}
 GUARD_FUNCTIONS = {"_rf_pow_": guarded_pow, "_rf_mul_": guarded_mul, "_rf_add_": guarded_add,
                    "_rf_lshift_": guarded_lshift, "_rf_mod_": guarded_mod, "_rf_format_": guarded_format}
-INPLACE_GUARDS = {"**=": guarded_pow, "*=": guarded_mul, "+=": guarded_add, "<<=": guarded_lshift,
+INPLACE_GUARDS = {"**=": guarded_pow, "*=": guarded_mul, "+=": guarded_add,
                   "%=": guarded_mod}
 
 

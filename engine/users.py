@@ -14,7 +14,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
 
 
 def add_user(db, registry, name: str, roles: list[str], jurisdiction: str, display_name: str | None = None,
-             password_hash: str | None = None) -> User:
+             password_hash: str | None = None, demo: bool = False) -> User:
     """Create or update a user; every role must be one of the jurisdiction's configured roles."""
     if not _NAME.match(name or ""):
         raise RaflowError(f"user name {name!r} must be 1-128 letters, digits, '.', '_', '@' or '-'")
@@ -34,6 +34,7 @@ def add_user(db, registry, name: str, roles: list[str], jurisdiction: str, displ
         user.roles = sorted(set(roles))
         if password_hash is not None:
             user.password_hash = password_hash
+            user.is_demo = demo
         s.flush()
         return user
 

@@ -78,7 +78,7 @@ def test_logout_ends_the_session(signed_in):
 def test_a_password_change_signs_out_open_sessions(web, signed_in):
     _, service = web
     clara = signed_in("clara")
-    auth.set_password(service.db, "clara", "a-new-password")
+    auth.set_password(service.db, "clara", "Quiet-Granite-Lantern-7")
     assert clara.get("/inbox").status_code == 302
 
 
@@ -116,9 +116,9 @@ def test_cli_user_add_with_password_and_token(web):
     runner = CliRunner()
     url = service.db.url
     r = runner.invoke(cli, ["--database", url, "user", "add", "carl", "--role", "clerk", "--jurisdiction",
-                            "testland", "--password", "s3cret-pw"])
+                            "testland", "--password", "Velvet-Otter-Compass-9"])
     assert r.exit_code == 0, r.output
-    assert auth.authenticate(service.db, "carl", "s3cret-pw").roles == frozenset({"clerk"})
+    assert auth.authenticate(service.db, "carl", "Velvet-Otter-Compass-9").roles == frozenset({"clerk"})
     r = runner.invoke(cli, ["--database", url, "user", "token", "carl"])
     assert r.exit_code == 0, r.output
     token = r.output.strip()

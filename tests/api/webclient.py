@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-PASSWORD = "pass-word"
+PASSWORD = "Tall-Maple-Harbor-42"
 USERS = ["clara", "rita", "rob", "ruth", "cora"]
 
 

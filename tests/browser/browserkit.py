@@ -93,7 +93,8 @@ class Server:
 
         db = Database(self.env["RAFLOW_DATABASE_URL"])
         try:
-            add_user(db, Registry(), name, ["requester"], "navy", display_name, password_hash=hash_password("demo"))
+            add_user(db, Registry(), name, ["requester"], "navy", display_name,
+                     password_hash=hash_password("demo", demo=True), demo=True)
         finally:
             db.dispose()
 
