@@ -81,7 +81,7 @@ def flatten(messages) -> dict[str, str]:
             out[prefix or "_body"] = str(value)
 
     for location, fields in (messages or {}).items():
-        if location in ("json", "query", "form", "files", "view_args", "headers"):
+        if location in ("json", "query", "form", "files", "multipart", "view_args", "headers"):
             walk("", fields)
         else:
             walk(str(location), fields)

@@ -188,7 +188,3 @@ class DocumentSchema(ma.Schema):
 class DocumentListSchema(ma.Schema):
     documents = fields.List(fields.Nested(DocumentSchema))
     withheld_medical = fields.Integer(metadata={"description": "medical documents you may not see"})
-
-
-class DocumentUploadSchema(ma.Schema):
-    doc_type = fields.String(required=True)

@@ -11,10 +11,12 @@ the requester; every download is recorded in the case history.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import secrets
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +92,10 @@ def document_types(deployed) -> dict[str, tuple[str, bool]]:
 
 
 def clean_filename(name: str | None) -> str:
+    """A safe display and download name: no path, no control characters, and no invisible format
+    characters (Unicode Cf: right-to-left overrides and other bidi controls that disguise an extension)."""
     name = unicodedata.normalize("NFC", os.path.basename((name or "").replace("\\", "/")))
+    name = "".join(c for c in name if unicodedata.category(c) != "Cf")
     name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?/]", "", name).strip(" .")
     if len(name) > 200:
         stem, ext = os.path.splitext(name)
@@ -116,6 +121,27 @@ def sniff(filename: str, head: bytes) -> str:
     elif not any(head.startswith(m) for m in magic):
         raise ValidationFailed({"file": f"the file's content is not a {ext[1:].upper()} file"})
     return ctype
+
+
+ZIP_INFLATE_FACTOR = 20  # an office file may unpack to 20 times the upload limit (200 MB by default)
+ZIP_MAX_ENTRIES = 10_000
+
+
+def check_zip(data: bytes, name: str, limit: int) -> None:
+    """Zip-based office files (docx, xlsx, pptx, odt, ods) must open and stay small when unpacked:
+    a zip bomb is refused before anyone's office program or indexer inflates it."""
+    ext = os.path.splitext(name)[1][1:].upper()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ValidationFailed({"file": f"the file is not a valid {ext} file"}) from None
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise ValidationFailed({"file": f"the {ext} file has too many parts ({len(entries):,})"})
+    inflated = sum(e.file_size for e in entries)
+    if inflated > limit:
+        raise ValidationFailed({"file": f"the {ext} file unpacks to {inflated // (1024 * 1024):,} MB, more than "
+                                        f"the limit of {limit // (1024 * 1024):,} MB"})
 
 
 class DocumentService:
@@ -152,6 +178,8 @@ class DocumentService:
         if not data:
             raise ValidationFailed({"file": "the file is empty"})
         ctype = sniff(name, data[:4096])
+        if KINDS[os.path.splitext(name)[1].lower()][1] == _ZIP:
+            check_zip(data, name, self.max_bytes * ZIP_INFLATE_FACTOR)
         title, medical = types[doc_type]
         folder = self.root / str(case.id)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

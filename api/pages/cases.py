@@ -151,7 +151,7 @@ def upload(case_id):
 @login_required
 def download(document_id):
     info, path = documents().open(document_id, actor())
-    return send_file(path, mimetype=info.content_type, as_attachment=True, download_name=info.filename,
+    return send_file(path, mimetype=info.content_type.split(";")[0], as_attachment=True, download_name=info.filename,
                      max_age=0, etag=False, conditional=False)
 
 

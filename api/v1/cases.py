@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_smorest import Blueprint
 from sqlalchemy import bindparam, select
 
@@ -40,13 +41,21 @@ def start_processes(jurisdiction: str) -> tuple[str, ...]:
         return svc.registry.get(s, version).jurisdiction.start_processes
 
 
+def require_body() -> None:
+    """The OpenAPI marks these bodies required; webargs would read a missing one as {} (issue 8)."""
+    if not request.get_data(cache=True):
+        raise ValidationFailed({"_body": "send a JSON object as the request body ({} for the defaults)"},
+                               "The request body is required.")
+
+
 @blp.route("", methods=["POST"])
 @blp.arguments(CaseStartSchema)
 @blp.response(201, CaseDetailSchema)
 @blp.alt_response(403, description="not your jurisdiction, or a requester recording for someone else")
 @blp.alt_response(422, description="invalid data (field-by-field errors)")
 def start_case(body):
-    """Start a case; the response lists its first open task(s)."""
+    """Start a case; the response lists its first open task(s). The body is required (`{}` for defaults)."""
+    require_body()
     me = actor()
     jurisdiction = body.get("jurisdiction") or me.jurisdiction
     if jurisdiction != me.jurisdiction:
@@ -102,6 +111,8 @@ def submitted(case_id):
 @blp.arguments(WithdrawSchema)
 @blp.response(200, CaseDetailSchema)
 def withdraw(body, case_id):
-    """Withdraw the request (the requester or staff; Navy 1-7)."""
+    """Withdraw the request (the requester, or staff in a role [permissions] allow; Navy 1-7). The body is
+    required (`{}` for no reason)."""
+    require_body()
     cases().withdraw(case_id, actor().name, body.get("reason", ""))
     return queries.case_row(cases(), actor(), case_id)

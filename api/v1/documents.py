@@ -5,15 +5,37 @@ from __future__ import annotations
 from flask import send_file
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from marshmallow import Schema
+from marshmallow import Schema, fields
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 
-from ..schemas import DocumentListSchema, DocumentSchema, DocumentUploadSchema
+from ..schemas import DocumentListSchema, DocumentSchema
 from ..web import actor, documents
 
-blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Documents in a case's RA file")
+
+class _MultipartParser(FlaskParser):
+    """Reads a multipart body's fields and files as one object, so the OpenAPI documents one schema
+    with both `doc_type` and `file` required (issue 8: the upload body lacked its doc_type)."""
+
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
 
 
-class FileSchema(Schema):
+class _Blueprint(Blueprint):
+    ARGUMENTS_PARSER = _MultipartParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             "multipart": "multipart/form-data"}
+
+
+blp = _Blueprint("documents", __name__, url_prefix="/api/v1", description="Documents in a case's RA file")
+
+
+class UploadSchema(Schema):
+    doc_type = fields.String(required=True, metadata={"description": "a document type key of the jurisdiction, "
+                                                                     "e.g. medical, letter, other"})
     file = Upload(required=True)
 
 
@@ -26,15 +48,14 @@ def list_documents(case_id):
 
 
 @blp.route("/cases/<int:case_id>/documents", methods=["POST"])
-@blp.arguments(DocumentUploadSchema, location="form")
-@blp.arguments(FileSchema, location="files")
+@blp.arguments(UploadSchema, location="multipart")
 @blp.response(201, DocumentSchema)
 @blp.alt_response(413, description="the file is over the size limit")
 @blp.alt_response(422, description="wrong kind of file, empty file or unknown type")
-def upload(form, files, case_id):
+def upload(body, case_id):
     """Upload one file (multipart: `file` and `doc_type`). PDF, images and office files only."""
-    upload = files["file"]
-    return documents().upload(case_id, actor(), form["doc_type"], upload.filename, upload.stream)
+    upload = body["file"]
+    return documents().upload(case_id, actor(), body["doc_type"], upload.filename, upload.stream)
 
 
 @blp.route("/documents/<int:document_id>", methods=["GET"])
@@ -42,5 +63,6 @@ def upload(form, files, case_id):
 def download(document_id):
     """Download a document; every download is recorded in the case history."""
     info, path = documents().open(document_id, actor())
-    return send_file(path, mimetype=info.content_type, as_attachment=True, download_name=info.filename,
+    # The bare type: werkzeug adds "; charset=utf-8" to text itself (issue 8: it was sent twice).
+    return send_file(path, mimetype=info.content_type.split(";")[0], as_attachment=True, download_name=info.filename,
                      max_age=0, etag=False, conditional=False)
