@@ -9,6 +9,7 @@ from marshmallow import Schema
 
 from ..schemas import DocumentListSchema, DocumentSchema, DocumentUploadSchema
 from ..web import actor, documents
+from . import PAGING
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Documents in a case's RA file")
 
@@ -19,10 +20,14 @@ class FileSchema(Schema):
 
 @blp.route("/cases/<int:case_id>/documents", methods=["GET"])
 @blp.response(200, DocumentListSchema)
-def list_documents(case_id):
-    """The case's documents you may see; medical ones only for need-to-know roles and the requester."""
+@blp.paginate(**PAGING)
+def list_documents(case_id, pagination_parameters):
+    """The case's documents you may see, a page at a time; medical ones only for need-to-know roles and the
+    requester (a case's file holds what people uploaded, so it is paged after one indexed read)."""
     shown, withheld = documents().list(case_id, actor())
-    return {"documents": shown, "withheld_medical": withheld}
+    pagination_parameters.item_count = len(shown)
+    start = pagination_parameters.first_item
+    return {"documents": shown[start:start + pagination_parameters.page_size], "withheld_medical": withheld}
 
 
 @blp.route("/cases/<int:case_id>/documents", methods=["POST"])
