@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from .calendars import LegalClock
-
 DUE_SOON_DAYS = 3
 
 
@@ -22,6 +20,8 @@ def next_due(calendar, task_dues, clock_state: dict | None, is_open: bool = True
     """The earliest overdue instant of an open case's steps and running clocks, or None."""
     if not is_open:
         return None
+    from .calendars import LegalClock  # not at import: the CLI's list commands never need it
+
     found = [d for d in task_dues if d is not None]
     for state in (clock_state or {}).values():
         lc = LegalClock.from_dict(state)

@@ -16,7 +16,6 @@ from sqlalchemy import and_, func, or_, select
 from . import access, clock
 from .deadlines import soon_limit
 from .paging import Page, bounded
-from .queries import Calendars, InboxRow, deadline_of
 from .store import Case, Task, User
 
 SORT_KEYS = ("due", "case", "step", "requester", "received")
@@ -74,7 +73,8 @@ def _count(s, where) -> int:
 
 
 def _due_key(r):
-    return (r.due_at is None, r.due_at.replace(tzinfo=None) if r.due_at else _FAR, r.created_at.replace(tzinfo=None))
+    return (r.due_at is None, r.due_at.replace(tzinfo=None) if r.due_at else _FAR, r.created_at.replace(tzinfo=None),
+            r.case_id, r.id)
 
 
 def inbox_page(service, actor_name: str, *, scope: str = "all", role: str | None = None, due: str | None = None,
@@ -84,52 +84,67 @@ def inbox_page(service, actor_name: str, *, scope: str = "all", role: str | None
 
     `due` is "overdue", "soon" (due soon or overdue) or None; `text` matches case title, step, requester
     name or the case number. Sorted by `sort` (SORT_KEYS), soonest due first by default."""
+    from .queries import Calendars, InboxRow, deadline_of
+
     page, size = bounded(page, page_size)
-    sort = sort if sort in SORT_KEYS else "due"
     with service.db.transaction() as s:
         actor = access.load_actor(s, actor_name)
         cals = Calendars(s, service.registry)
         now = clock.now()
-        calendar = cals.calendar(actor.jurisdiction)
-        filters = _filters(calendar, due, text, now)
-        streams = [[c, *filters] for c in _streams(actor, scope, role)]
-        if not streams:
-            return Page([], 0, page, size)
-        want = page * size
-        if sort == "due":
-            dated = [[*w, Task.due_at.is_not(None)] for w in streams]
-            undated = [[*w, Task.due_at.is_(None)] for w in streams] if due is None else []
-            dated_total = sum(_count(s, w) for w in dated)
-            total = dated_total + sum(_count(s, w) for w in undated)
-            rows = []
-            # Ascending: every dated row comes before any undated one; descending the other way round.
-            first, second, first_total = (dated, undated, dated_total) if not descending else \
-                (undated, dated, total - dated_total)
-            for w in first:
-                rows += s.execute(_select(w).order_by(*_dated_order(descending)).limit(want)).all()
-            if first_total < want:
-                for w in second:
-                    rows += s.execute(_select(w).order_by(*_dated_order(descending)).limit(want)).all()
-            rows.sort(key=_due_key, reverse=descending)
-            chosen = rows[(page - 1) * size:want]
-        else:
-            total = sum(_count(s, w) for w in streams)
-            chosen = s.execute(_select([or_(*[and_(*w) for w in streams])]).order_by(*_order(sort, descending))
-                               .limit(size).offset((page - 1) * size)).all()
-        out = [InboxRow(r.id, r.case_id, r.case_title, r.title, r.role, cals.role_title(r.jurisdiction, r.role),
-                        r.assignee, r.requester, r.requester_name, r.jurisdiction, r.created_at, r.due_at,
-                        deadline_of(cals.calendar(r.jurisdiction), r.due_at, now), r.assignee == actor.name)
-               for r in chosen]
-    return Page(out, total, page, size)
+        calendar = cals.calendar(actor.jurisdiction) if due == "soon" else None
+        chosen, total = _page(s, actor, scope, role, _filters(calendar, due, text, now), due is None, sort,
+                              descending, page, size)
+        rows = [InboxRow(r.id, r.case_id, r.case_title, r.title, r.role, cals.role_title(r.jurisdiction, r.role),
+                         r.assignee, r.requester, r.requester_name, r.jurisdiction, r.created_at, r.due_at,
+                         deadline_of(cals.calendar(r.jurisdiction), r.due_at, now), r.assignee == actor.name)
+                for r in chosen]
+    return Page(rows, total, page, size)
+
+
+def task_page(db, actor_name: str, scope: str = "all", page: int = 1, page_size: int | None = None) -> Page:
+    """The same list undecorated (no calendars, no deployed definitions): what `raflow task list` prints."""
+    page, size = bounded(page, page_size)
+    with db.transaction() as s:
+        actor = access.load_actor(s, actor_name)
+        rows, total = _page(s, actor, scope, None, [], True, "due", False, page, size)
+        return Page(list(rows), total, page, size)
+
+
+def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, size):
+    """(rows of the page, total) over the actor's streams: index walks merged for the due order."""
+    streams = [[c, *filters] for c in _streams(actor, scope, role)]
+    if not streams:
+        return [], 0
+    want = page * size
+    if sort != "due":
+        total = sum(_count(s, w) for w in streams)
+        return s.execute(_select([or_(*[and_(*w) for w in streams])]).order_by(*_order(sort, descending))
+                         .limit(size).offset((page - 1) * size)).all(), total
+    dated = [[*w, Task.due_at.is_not(None)] for w in streams]
+    undated = [[*w, Task.due_at.is_(None)] for w in streams] if with_undated else []
+    dated_total = sum(_count(s, w) for w in dated)
+    total = dated_total + sum(_count(s, w) for w in undated)
+    # Ascending, every dated row comes before any undated one; descending the other way round.
+    first, second, first_total = (undated, dated, total - dated_total) if descending else (dated, undated, dated_total)
+    rows = []
+    for w in first:
+        rows += s.execute(_select(w).order_by(*_dated_order(descending)).limit(want)).all()
+    if first_total < want:
+        for w in second:
+            rows += s.execute(_select(w).order_by(*_dated_order(descending)).limit(want)).all()
+    rows.sort(key=_due_key, reverse=descending)
+    return rows[(page - 1) * size:want], total
 
 
 def _dated_order(descending: bool):
-    columns = (Task.due_at, Task.created_at, Task.id)
+    columns = (Task.due_at, Task.created_at, Task.case_id, Task.id)
     return [c.desc() if descending else c.asc() for c in columns]
 
 
 def inbox_counts(service, actor_name: str) -> dict[str, int]:
     """All, mine, overdue and due-soon (not yet overdue) counts for the inbox tabs: index-range counts."""
+    from .queries import Calendars
+
     with service.db.transaction() as s:
         actor = access.load_actor(s, actor_name)
         calendar = Calendars(s, service.registry).calendar(actor.jurisdiction)
