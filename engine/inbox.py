@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from . import access, clock
 from .deadlines import soon_limit
@@ -91,14 +91,19 @@ def inbox_page(service, actor_name: str, *, scope: str = "all", role: str | None
         actor = access.load_actor(s, actor_name)
         cals = Calendars(s, service.registry)
         now = clock.now()
-        calendar = cals.calendar(actor.jurisdiction) if due == "soon" else None
+        calendar = cals.calendar(actor.jurisdiction)
+        counts = _stats(s, _streams(actor, "all", None), now, soon_limit(calendar, now))
+        known = None
+        if not text and scope == "all" and role is None:  # the tab counts already hold this list's totals
+            known = {None: (counts["all"], counts["dated"]), "overdue": (counts["overdue"],) * 2,
+                     "soon": (counts["overdue"] + counts["soon"],) * 2}[due]
         chosen, total = _page(s, actor, scope, role, _filters(calendar, due, text, now), due is None, sort,
-                              descending, page, size)
+                              descending, page, size, known)
         rows = [InboxRow(r.id, r.case_id, r.case_title, r.title, r.role, cals.role_title(r.jurisdiction, r.role),
                          r.assignee, r.requester, r.requester_name, r.jurisdiction, r.created_at, r.due_at,
                          deadline_of(cals.calendar(r.jurisdiction), r.due_at, now), r.assignee == actor.name)
                 for r in chosen]
-    return Page(rows, total, page, size)
+    return Page(rows, total, page, size, {k: v for k, v in counts.items() if k != "dated"})
 
 
 def task_page(db, actor_name: str, scope: str = "all", page: int = 1, page_size: int | None = None) -> Page:
@@ -110,20 +115,24 @@ def task_page(db, actor_name: str, scope: str = "all", page: int = 1, page_size:
         return Page(list(rows), total, page, size)
 
 
-def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, size):
-    """(rows of the page, total) over the actor's streams: index walks merged for the due order."""
+def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, size, known=None):
+    """(rows of the page, total) over the actor's streams: index walks merged for the due order.
+    `known` is (total, dated total) when the caller has counted them already."""
     streams = [[c, *filters] for c in _streams(actor, scope, role)]
     if not streams:
         return [], 0
     want = page * size
     if sort != "due":
-        total = sum(_count(s, w) for w in streams)
+        total = known[0] if known else sum(_count(s, w) for w in streams)
         return s.execute(_select([or_(*[and_(*w) for w in streams])]).order_by(*_order(sort, descending))
                          .limit(size).offset((page - 1) * size)).all(), total
     dated = [[*w, Task.due_at.is_not(None)] for w in streams]
     undated = [[*w, Task.due_at.is_(None)] for w in streams] if with_undated else []
-    dated_total = sum(_count(s, w) for w in dated)
-    total = dated_total + sum(_count(s, w) for w in undated)
+    if known:
+        total, dated_total = known
+    else:
+        dated_total = sum(_count(s, w) for w in dated)
+        total = dated_total + sum(_count(s, w) for w in undated)
     # Ascending, every dated row comes before any undated one; descending the other way round.
     first, second, first_total = (undated, dated, total - dated_total) if descending else (dated, undated, dated_total)
     rows = []
@@ -141,16 +150,18 @@ def _dated_order(descending: bool):
     return [c.desc() if descending else c.asc() for c in columns]
 
 
-def inbox_counts(service, actor_name: str) -> dict[str, int]:
-    """All, mine, overdue and due-soon (not yet overdue) counts for the inbox tabs: index-range counts."""
-    from .queries import Calendars
-
-    with service.db.transaction() as s:
-        actor = access.load_actor(s, actor_name)
-        calendar = Calendars(s, service.registry).calendar(actor.jurisdiction)
-        now = clock.now()
-        streams = _streams(actor, "all", None)
-        overdue = sum(_count(s, [w, Task.due_at <= now]) for w in streams)
-        return {"all": sum(_count(s, [w]) for w in streams), "mine": _count(s, [Task.assignee == actor.name]),
-                "overdue": overdue,
-                "soon": sum(_count(s, [w, Task.due_at <= soon_limit(calendar, now)]) for w in streams) - overdue}
+def _stats(s, streams, now, soon) -> dict[str, int]:
+    """All, dated, overdue and due-soon (not overdue) tasks: one pass over each stream's index range."""
+    totals = {"all": 0, "mine": 0, "dated": 0, "overdue": 0, "soon": 0}
+    for i, w in enumerate(streams):
+        row = s.execute(select(func.count(), func.count(Task.due_at),
+                               func.coalesce(func.sum(case((Task.due_at <= now, 1), else_=0)), 0),
+                               func.coalesce(func.sum(case((Task.due_at <= soon, 1), else_=0)), 0))
+                        .select_from(Task).where(w)).one()
+        totals["all"] += row[0]
+        totals["dated"] += row[1]
+        totals["overdue"] += row[2]
+        totals["soon"] += row[3] - row[2]
+        if i == 0:  # the first stream is "claimed by me"
+            totals["mine"] = row[0]
+    return totals

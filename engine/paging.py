@@ -15,6 +15,7 @@ class Page:
     total: int = 0
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    counts: dict | None = None  # a listing's tab counts, when it computed them anyway (the inbox)
 
     @property
     def pages(self) -> int:

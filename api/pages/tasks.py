@@ -8,7 +8,7 @@ from engine import casefile, queries
 from engine.access import REQUESTER
 from engine.errors import Conflict, ValidationFailed
 from engine.forms import Form, coerce_text_input
-from engine.inbox import inbox_counts, inbox_page
+from engine.inbox import inbox_page
 
 from ..auth import login_required
 from ..formview import build_fields, form_errors
@@ -45,7 +45,7 @@ def inbox():
     if rows.page > rows.pages:  # past the end (the list shrank): show the last page
         rows = inbox_page(cases(), me.name, scope=scope, role=role, due=due, sort=sort, descending=descending,
                           text=text, page=rows.pages)
-    counts = inbox_counts(cases(), me.name)
+    counts = rows.counts
     with cases().db.transaction() as s:
         titles = queries.Calendars(s, cases().registry).roles(me.jurisdiction)
     roles = [(r, titles.get(r, r)) for r in sorted(me.roles) if r != REQUESTER]
