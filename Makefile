@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# bench/scale.py's sizes: --quick (1k and 10k) by default; `make bench SCALE=` builds 1k, 10k and 100k
+SCALE ?= --quick
 
 .PHONY: install run test lint bench clean
 
@@ -35,6 +37,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/http.py
+	$(BIN)/python bench/scale.py $(SCALE)
 
 clean:
 	rm -rf $(VENV) node_modules instance

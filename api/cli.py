@@ -9,7 +9,6 @@ import json
 import sys
 
 import click
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from engine import clock
 from engine.errors import DefinitionError, RaflowError, ValidationFailed
@@ -232,14 +231,29 @@ def task():
 @task.command("list")
 @click.option("--as", "actor", required=True)
 @click.option("--scope", type=click.Choice(["all", "mine", "queue"]), default="all")
+@click.option("--limit", type=click.IntRange(1, 200), default=50, show_default=True,
+              help="how many tasks, soonest due first")
+@click.option("--all", "everything", is_flag=True, help="every task (one sorted query; may be long)")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def task_list(c: Context, actor, scope, as_json):
-    rows = c.cases.list_tasks(actor, scope)
-    _out([r.__dict__ for r in rows], as_json,
+def task_list(c: Context, actor, scope, limit, everything, as_json):
+    """My tasks and role queues, soonest due first (the first --limit of them, or --all)."""
+    if everything:
+        rows = c.cases.list_tasks(actor, scope)
+        total = len(rows)
+    else:
+        from engine.inbox import task_page
+
+        found = task_page(c.db, actor, scope, page_size=limit)
+        rows, total = found.rows, found.total
+    _out([{k: getattr(r, k) for k in ("id", "case_id", "case_title", "title", "role", "assignee",
+                                            "requester", "jurisdiction", "due_at", "created_at")}
+          for r in rows], as_json,
          [f"{r.id}  case {r.case_id:<5} {r.title} [{r.role}]"
           + (f" @{r.assignee}" if r.assignee else "") + (f" due {r.due_at:%Y-%m-%d %H:%M}Z" if r.due_at else "")
           for r in rows] or ["no tasks"])
+    if len(rows) < total:
+        click.echo(f"{len(rows)} of {total} tasks shown; use --limit N (up to 200) or --all", err=True)
 
 
 @task.command("claim")
@@ -370,13 +384,22 @@ def main(argv=None):
     except RaflowError as err:
         click.echo(f"raflow: {err}", err=True)
         sys.exit(1)
-    except (OperationalError, ProgrammingError) as err:
-        hint = " (run `raflow init-db` first?)" if "no such table" in str(err) or "does not exist" in str(err) else ""
-        click.echo(f"raflow: database error: {str(err.orig).splitlines()[0]}{hint}", err=True)
-        sys.exit(1)
     except ValueError as err:
         click.echo(f"raflow: {err}", err=True)
         sys.exit(1)
+    except Exception as err:
+        if not _is_database_error(err):
+            raise
+        hint = " (run `raflow init-db` first?)" if "no such table" in str(err) or "does not exist" in str(err) else ""
+        click.echo(f"raflow: database error: {str(err.orig).splitlines()[0]}{hint}", err=True)
+        sys.exit(1)
+
+
+def _is_database_error(err) -> bool:
+    """SQLAlchemy's operational and programming errors (looked up, not imported: a command that never
+    touched the database has not loaded SQLAlchemy, and then the error cannot be one)."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    return exc is not None and isinstance(err, exc.OperationalError | exc.ProgrammingError)
 
 
 if __name__ == "__main__":

@@ -7,23 +7,33 @@ from datetime import date, datetime
 from functools import cached_property
 
 from engine import clock
-from engine.cases import CaseService
-from engine.definitions import Registry
-from engine.store import Database, database_url
 
 
 class Context:
+    """Imports the store and the engine only when a command uses them (CLI start-up stays fast)."""
+
     def __init__(self, database_url_option: str | None = None):
-        self.database_url = database_url(database_url_option)
+        self._option = database_url_option
         clock.install()
         clock.set_clock(clock.clock_from_env())
 
     @cached_property
-    def db(self) -> Database:
+    def database_url(self) -> str:
+        from engine.store import database_url
+
+        return database_url(self._option)
+
+    @cached_property
+    def db(self):
+        from engine.store import Database
+
         return Database(self.database_url)
 
     @cached_property
-    def cases(self) -> CaseService:
+    def cases(self):
+        from engine.cases import CaseService
+        from engine.definitions import Registry
+
         return CaseService(self.db, Registry())
 
 

@@ -64,14 +64,22 @@ class CaseStartSchema(Strict):
     data = fields.Dict(keys=fields.String(), load_default=dict, metadata={"description": "initial case data"})
 
 
-class CaseQuerySchema(Strict):
+class PagedQuery(Strict):
+    """Filters of a paged list: `page` and `page_size` are flask-smorest's (api.v1.PAGING), validated and
+    documented there, so this strict schema lets them pass without reading them."""
+
+    @ma.pre_load
+    def _without_paging(self, data, **_kw):
+        return {k: v for k, v in data.items() if k not in ("page", "page_size")}
+
+
+class CaseQuerySchema(PagedQuery):
     jurisdiction = fields.String(validate=_NAME)
     status = fields.String(validate=validate.OneOf(STATUSES))
     role = fields.String(validate=_NAME, metadata={"description": "cases with an open task for this role"})
     overdue = fields.Boolean(metadata={"description": "cases with (or without) an overdue task or clock"})
+    due_soon = fields.Boolean(metadata={"description": "cases whose next deadline is within 3 days (not overdue)"})
     requester = fields.String(validate=validate.Length(1, 128))
-    limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
 
 
 class EventSchema(ma.Schema):
@@ -103,12 +111,15 @@ class WithdrawSchema(Strict):
     reason = fields.String(load_default="", validate=validate.Length(0, 500))
 
 
-class TaskQuerySchema(Strict):
+class TaskQuerySchema(PagedQuery):
     scope = fields.String(load_default="all", validate=validate.OneOf(["all", "mine", "queue"]))
     role = fields.String(validate=_NAME)
     due = fields.String(validate=validate.OneOf(["overdue", "soon"]))
     sort = fields.String(load_default="due", validate=validate.OneOf(["due", "case", "step", "requester",
                                                                        "received"]))
+    direction = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
+    q = fields.String(validate=validate.Length(1, 100),
+                      metadata={"description": "text in the case title, step or requester name, or a case number"})
 
 
 class TaskRowSchema(ma.Schema):

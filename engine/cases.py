@@ -86,8 +86,9 @@ class CaseService:
             return case.id
 
     # -- tasks -------------------------------------------------------------------------------
-    def list_tasks(self, actor_name: str, scope: str = "all") -> list[TaskRow]:
-        """My tasks (assigned to me), my role queues (unassigned, a role I hold), my requester tasks."""
+    def list_tasks(self, actor_name: str, scope: str = "all", case_id: int | None = None) -> list[TaskRow]:
+        """My tasks (assigned to me), my role queues (unassigned, a role I hold), my requester tasks;
+        every one of them (engine.inbox pages them), or those of one case."""
         with self.db.transaction() as s:
             actor = access.load_actor(s, actor_name)
             mine = Task.assignee == actor.name
@@ -95,6 +96,8 @@ class CaseService:
                 and_(Task.role.in_(actor.roles - {access.REQUESTER}), Case.jurisdiction == actor.jurisdiction),
                 and_(Task.role == access.REQUESTER, Case.requester == actor.name)))
             where = {"mine": mine, "queue": queue}.get(scope, or_(mine, queue))
+            if case_id is not None:
+                where = and_(where, Task.case_id == case_id)
             rows = s.execute(
                 select(Task.id, Task.case_id, Task.title, Task.role, Task.assignee, Task.form_key, Task.due_at,
                        Task.created_at, Case.title.label("case_title"), Case.requester, Case.jurisdiction,

@@ -39,7 +39,7 @@ def open_incident(session, case_id: int, message: str) -> None:
     jurisdiction = session.execute(select(Case.jurisdiction).where(Case.id == case_id)).scalar()
     if jurisdiction is None:
         return
-    session.execute(update(Case).where(Case.id == case_id).values(status=STATUS))
+    session.execute(update(Case).where(Case.id == case_id).values(status=STATUS, next_due=None))
     session.execute(Timer.__table__.delete().where(Timer.case_id == case_id))
     found = session.execute(select(Incident).where(Incident.case_id == case_id, Incident.resolved_at.is_(None))
                             ).scalar()

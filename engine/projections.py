@@ -14,20 +14,29 @@ from sqlalchemy import bindparam
 
 from . import clock, runtime, serialization
 from .calendars import LegalClock
+from .deadlines import next_due
 from .errors import Conflict
 from .helpers import CLOCKS_KEY, TRACKING_KEY
-from .store import Case, Event, Task, Timer
+from .store import Case, Event, Task, Timer, User
 
 T_CASE, T_TASK, T_TIMER, T_EVENT = Case.__table__, Task.__table__, Timer.__table__, Event.__table__
 # Built once: the hot path (every completed task) pays no statement-construction cost.
 _UPDATE_CASE = T_CASE.update().where(T_CASE.c.id == bindparam("b_id"), T_CASE.c.version == bindparam("b_version")) \
     .values(workflow=bindparam("b_workflow"), version=bindparam("b_new_version"), status=bindparam("b_status"),
-            summary=bindparam("b_summary"), updated_at=bindparam("b_now"), closed_at=bindparam("b_closed_at"))
+            summary=bindparam("b_summary"), updated_at=bindparam("b_now"), closed_at=bindparam("b_closed_at"),
+            next_due=bindparam("b_next_due"))
 _SELECT_TASKS = T_TASK.select().with_only_columns(T_TASK.c.id, T_TASK.c.assignee, T_TASK.c.created_at) \
     .where(T_TASK.c.case_id == bindparam("b_id"))
 _DELETE_TASKS = T_TASK.delete().where(T_TASK.c.case_id == bindparam("b_id"))
 _DELETE_TIMERS = T_TIMER.delete().where(T_TIMER.c.case_id == bindparam("b_id"))
 _INSERT_TASK, _INSERT_TIMER, _INSERT_EVENT = T_TASK.insert(), T_TIMER.insert(), T_EVENT.insert()
+_DISPLAY_NAME = User.__table__.select().with_only_columns(User.__table__.c.display_name) \
+    .where(User.__table__.c.name == bindparam("b_name"))
+
+
+def search_text(case_title: str, step_title: str, requester_name: str) -> str:
+    """What the inbox text filter matches (casefolded once here, so the filter is one LIKE)."""
+    return " ".join([case_title or "", step_title or "", requester_name or ""]).casefold()
 
 
 def clock_views(raw: dict, calendar, now=None) -> dict:
@@ -103,7 +112,9 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
         "current": [t.title for t in tasks],
     }
     conn = session.connection()
-    result = conn.execute(_UPDATE_CASE, dict(
+    is_open = new_status == "open" and not done
+    due = next_due(jurisdiction.calendar, [t.due_at for t in tasks], summary["clock_state"], is_open)
+    result = conn.execute(_UPDATE_CASE, dict(b_next_due=due,
         b_id=case.id, b_version=case.version, b_workflow=serialization.dumps(workflow), b_new_version=case.version + 1,
         b_status=new_status, b_summary=summary, b_now=now,
         b_closed_at=now if done and case.closed_at is None else case.closed_at))
@@ -114,12 +125,16 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
     conn.execute(_DELETE_TASKS, {"b_id": case.id})
     conn.execute(_DELETE_TIMERS, {"b_id": case.id})
     rows = []
+    requester_name = (conn.execute(_DISPLAY_NAME, {"b_name": case.requester}).scalar() or case.requester) \
+        if tasks else case.requester
     for t in tasks:
         old = previous.get(t.id)
         role = jurisdiction.role_for_lane(t.lane) or (t.lane or "")
         rows.append(dict(id=t.id, case_id=case.id, spec_id=t.spec_id, process_id=t.process_id, title=t.title,
                          role=role, assignee=old.assignee if old else None, form_key=t.form_key,
-                         due_at=t.due_at, created_at=old.created_at if old else now))
+                         due_at=t.due_at, created_at=old.created_at if old else now,
+                         jurisdiction=case.jurisdiction, requester=case.requester,
+                         search=search_text(case.title, t.title, requester_name)))
         if old is None:
             events.append(("task_opened", t.id, {"task": t.title, "role": role,
                                                  "due": t.due_at.isoformat() if t.due_at else None}))

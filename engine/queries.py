@@ -8,17 +8,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import defer
 
 from . import access, clock
 from .access import Actor
-from .casefile import check_view_case
+from .casefile import check_view_case, load_case
+from .deadlines import DUE_SOON_DAYS, soon_limit
 from .errors import Forbidden, NotFound
+from .paging import Page, bounded
 from .projections import clock_views
-from .store import Case, Task, User
+from .store import Case, Event, Task, User
 
-DUE_SOON_DAYS = 3
 STATUSES = ("open", "closed", "withdrawn", "error")
 
 
@@ -104,44 +105,6 @@ class InboxRow:
     mine: bool
 
 
-SORTS = {
-    "due": lambda r: (r.due_at is None, r.due_at or datetime.max.replace(tzinfo=r.created_at.tzinfo), r.created_at),
-    "case": lambda r: (r.case_id, r.created_at),
-    "step": lambda r: (r.title.casefold(), r.case_id),
-    "requester": lambda r: (r.requester_name.casefold(), r.case_id),
-    "received": lambda r: (r.created_at, r.case_id),
-}
-
-
-def inbox(service, actor_name: str, *, scope: str = "all", role: str | None = None, due: str | None = None,
-          sort: str = "due", descending: bool = False, text: str | None = None) -> list[InboxRow]:
-    """My tasks and my role queues, with requester names and deadlines; filter and sort.
-
-    `due` is "overdue", "soon" (due soon or overdue) or None; `text` matches case title, step or requester.
-    """
-    tasks = service.list_tasks(actor_name, scope if scope in ("mine", "queue") else "all")
-    with service.db.transaction() as s:
-        cals = Calendars(s, service.registry)
-        names = display_names(s, [t.requester for t in tasks])
-        now = clock.now()
-        rows = [InboxRow(t.id, t.case_id, t.case_title, t.title, t.role, cals.role_title(t.jurisdiction, t.role),
-                         t.assignee, t.requester, names.get(t.requester, t.requester), t.jurisdiction, t.created_at,
-                         t.due_at, deadline_of(cals.calendar(t.jurisdiction), t.due_at, now),
-                         t.assignee == actor_name) for t in tasks]
-    if role:
-        rows = [r for r in rows if r.role == role]
-    if due == "overdue":
-        rows = [r for r in rows if r.deadline and r.deadline.overdue]
-    elif due == "soon":
-        rows = [r for r in rows if r.deadline and (r.deadline.overdue or r.deadline.due_soon)]
-    if text:
-        needle = text.casefold().strip()
-        rows = [r for r in rows if needle in r.case_title.casefold() or needle in r.title.casefold()
-                or needle in r.requester_name.casefold() or needle == str(r.case_id)]
-    rows.sort(key=SORTS.get(sort, SORTS["due"]), reverse=descending)
-    return rows
-
-
 # -- cases ------------------------------------------------------------------------------------------
 @dataclass
 class OpenStep:
@@ -176,37 +139,48 @@ class CaseRow:
 
 
 def list_cases(service, actor: Actor, *, jurisdiction: str | None = None, status: str | None = None,
-               role: str | None = None, overdue: bool | None = None, requester: str | None = None,
-               limit: int = 100, offset: int = 0) -> list[CaseRow]:
-    """Cases the actor may see: staff see their jurisdiction's, everyone sees their own requests."""
+               role: str | None = None, overdue: bool | None = None, due_soon: bool | None = None,
+               requester: str | None = None, page: int = 1, page_size: int | None = None) -> Page:
+    """Cases the actor may see (staff: their jurisdiction's, everyone: their own requests), newest first.
+
+    Every filter is SQL: "overdue" compares the stored next deadline (engine.deadlines) with now, the
+    involved-staff rule is a correlated EXISTS on indexed columns; only the page's rows are decorated."""
     if jurisdiction and jurisdiction != actor.jurisdiction:
         raise Forbidden("you may list the cases of your own jurisdiction only")
+    page, size = bounded(page, page_size)
     staff = access.is_staff(actor, actor.jurisdiction)
     with service.db.transaction() as s:
-        q = select(Case).options(defer(Case.workflow))
+        where = []
         if staff and requester != actor.name:
-            q = q.where(Case.jurisdiction == actor.jurisdiction)
-            current = service.registry.current(s, actor.jurisdiction).jurisdiction.need_to_know
-            if not actor.roles & current:
-                q = q.where(access.involvement(actor))
+            where.append(Case.jurisdiction == actor.jurisdiction)
+            current = service.registry.current(s, actor.jurisdiction).jurisdiction
+            if not actor.roles & current.need_to_know:
+                where.append(access.involvement(actor))
             if requester:
-                q = q.where(Case.requester == requester)
+                where.append(Case.requester == requester)
+            calendar = current.calendar
         else:
             if requester and requester != actor.name:
                 raise Forbidden("you may only see your own requests")
-            q = q.where(Case.requester == actor.name)
+            where.append(Case.requester == actor.name)
+            calendar = None
         if status:
-            q = q.where(Case.status == status)
+            where.append(Case.status == status)
         if role:
-            q = q.where(exists().where(and_(Task.case_id == Case.id, Task.role == role)))
-        q = q.order_by(Case.id.desc())
-        if overdue is None:
-            q = q.limit(limit).offset(offset)
+            where.append(exists().where(and_(Task.case_id == Case.id, Task.role == role)))
+        now = clock.now()
+        if overdue is not None:
+            where.append(Case.next_due <= now if overdue else or_(Case.next_due.is_(None), Case.next_due > now))
+        if due_soon is not None:
+            cal = calendar or service.registry.current(s, actor.jurisdiction).jurisdiction.calendar
+            limit = soon_limit(cal, now)
+            where.append(and_(Case.next_due > now, Case.next_due <= limit) if due_soon
+                         else or_(Case.next_due.is_(None), Case.next_due <= now, Case.next_due > limit))
+        total = s.execute(select(func.count()).select_from(Case).where(*where)).scalar() or 0
+        q = select(Case).options(defer(Case.workflow)).where(*where).order_by(Case.id.desc()) \
+            .limit(size).offset((page - 1) * size)
         cases = list(s.execute(q).scalars())
-        rows = _rows(s, service.registry, cases)
-    if overdue is not None:
-        rows = [r for r in rows if r.overdue == overdue][offset:offset + limit]
-    return rows
+        return Page(_rows(s, service.registry, cases), total, page, size)
 
 
 _C, _T, _U = Case.__table__, Task.__table__, User.__table__
@@ -284,3 +258,16 @@ def is_user_of(db, name: str, jurisdiction: str) -> bool:
     with db.transaction() as s:
         found = s.execute(select(User.jurisdiction).where(User.name == name)).scalar()
         return found == jurisdiction
+
+
+def history_page(service, actor: Actor, case_id, *, page: int = 1, page_size: int | None = None) -> Page:
+    """One page of a case's history, oldest first (through the (case_id, id) index), if the actor may see it."""
+    page, size = bounded(page, page_size)
+    with service.db.transaction() as s:
+        case = load_case(s, case_id, with_workflow=False)
+        check_view_case(s, actor, case)
+        total = s.execute(select(func.count()).select_from(Event).where(Event.case_id == case.id)).scalar() or 0
+        rows = s.execute(select(Event.at, Event.actor, Event.kind, Event.task_id, Event.detail)
+                         .where(Event.case_id == case.id).order_by(Event.id)
+                         .limit(size).offset((page - 1) * size)).all()
+        return Page([dict(r._mapping) for r in rows], total, page, size)

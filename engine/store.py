@@ -8,6 +8,7 @@ and never needs to deserialize a workflow. `ra_case.version` gives optimistic co
 from __future__ import annotations
 
 import os
+import zlib
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,10 +20,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -48,6 +51,20 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class CompressedText(TypeDecorator):
+    """Text kept zlib-compressed (a serialized workflow shrinks about 6x: a case at its first step fits
+    in a few KB instead of 20); Python code reads and writes plain str."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else zlib.compress(value.encode("utf-8"), 6)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else zlib.decompress(value).decode("utf-8")
 
 
 class Base(DeclarativeBase):
@@ -92,8 +109,13 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[dict] = mapped_column(JSON)
-    workflow: Mapped[str] = mapped_column(Text)
+    workflow: Mapped[str] = mapped_column(CompressedText)
     version: Mapped[int] = mapped_column(Integer)
+    # The instant the case becomes overdue (its nearest open-step or running-clock deadline), kept by
+    # engine.projections; NULL when nothing runs (closed, or every clock held). See engine.deadlines.
+    next_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_case_jurisdiction_status_next_due", "jurisdiction", "status", "next_due"),)
 
 
 class Task(Base):
@@ -110,6 +132,19 @@ class Task(Base):
     form_key: Mapped[str | None] = mapped_column(String(128))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Copied from the case so the inbox filters and pages on this table alone (engine.inbox).
+    jurisdiction: Mapped[str | None] = mapped_column(String(64))
+    requester: Mapped[str | None] = mapped_column(String(128))
+    search: Mapped[str | None] = mapped_column(Text)  # casefolded case title, step, requester name
+
+    __table_args__ = (
+        Index("ix_task_assignee_due", "assignee", "due_at"),
+        Index("ix_task_queue_due", "jurisdiction", "role", "due_at",
+              sqlite_where=text("assignee IS NULL"), postgresql_where=text("assignee IS NULL")),
+        Index("ix_task_requester_due", "requester", "due_at",
+              sqlite_where=text("assignee IS NULL"), postgresql_where=text("assignee IS NULL")),
+        Index("ix_task_case_role", "case_id", "role"),
+    )
 
 
 class Timer(Base):
@@ -135,7 +170,7 @@ class Event(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     detail: Mapped[dict] = mapped_column(JSON)
 
-    __table_args__ = (Index("ix_event_case_at", "case_id", "id"),)
+    __table_args__ = (Index("ix_event_case_at", "case_id", "id"), Index("ix_event_case_actor", "case_id", "actor"))
 
 
 def case_id_of(value) -> int | None:

@@ -16,6 +16,7 @@ from engine.permissions import may_act
 from ..auth import login_required
 from ..web import actor, cases, documents
 from . import bp
+from .tasks import page_number
 
 EVENT_TEXT = {
     "case_started": "Request started",
@@ -75,8 +76,10 @@ def case_list():
     with cases().db.transaction() as s:
         roles = queries.Calendars(s, cases().registry).roles(me.jurisdiction)
     role = role if role in roles else None
-    rows = queries.list_cases(cases(), me, status=None if status == "any" else status, role=role, overdue=overdue,
-                              limit=500)
+    wanted = dict(status=None if status == "any" else status, role=role, overdue=overdue)
+    rows = queries.list_cases(cases(), me, **wanted, page=page_number())
+    if rows.page > rows.pages:  # past the end: the last page
+        rows = queries.list_cases(cases(), me, **wanted, page=rows.pages)
     return render_template("case_list.html", rows=rows, roles=roles, statuses=queries.STATUSES,
                            params={"status": status, "role": role or "", "overdue": request.args.get("overdue", "")})
 
@@ -109,7 +112,7 @@ def _case_page(case_id, upload_errors=None, status=200):
         names = queries.display_names(s, people | {d.uploaded_by for d in docs})
     history = [dict(e, text=EVENT_TEXT.get(e["kind"], e["kind"].replace("_", " ")), about=describe(e, roles, names),
                     who=names.get(e["actor"], e["actor"])) for e in view["history"]]
-    tasks_mine = {t.id for t in svc.list_tasks(me.name)}
+    tasks_mine = {t.id for t in svc.list_tasks(me.name, case_id=case_obj.id)}
     return render_template(
         "case.html", case=row, view=view, names=names, roles=roles, diagram=diagram,
         done_json=json.dumps(diagram.done), current_json=json.dumps(diagram.current), submitted=submitted,

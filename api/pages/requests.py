@@ -15,6 +15,7 @@ from ..auth import login_required
 from ..formview import build_fields, form_errors
 from ..web import actor, cases, db
 from . import bp
+from .tasks import page_number
 
 
 def _deployed(jurisdiction):
@@ -86,5 +87,5 @@ def intake_post():
 @login_required
 def my_requests():
     me = actor()
-    rows = queries.list_cases(cases(), me, requester=me.name, limit=500)
+    rows = queries.list_cases(cases(), me, requester=me.name, page=page_number())
     return render_template("my_requests.html", rows=rows, may_request=REQUESTER in me.roles)

@@ -8,12 +8,20 @@ from engine import casefile, queries
 from engine.access import REQUESTER
 from engine.errors import Conflict, LimitExceeded, ScriptError, ValidationFailed
 from engine.forms import Form, coerce_text_input
+from engine.inbox import inbox_page
 
 from ..auth import login_required
 from ..formview import build_fields, form_errors
 from ..v1.tasks import read_task
 from ..web import actor, cases
 from . import bp
+
+
+def page_number() -> int:
+    """The `page` query parameter of a list page; anything but a positive number is the first page."""
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 10**6 else 1
+
 
 SORT_LABELS = {"due": "Due", "case": "Case", "step": "Step", "requester": "Requester", "received": "Received"}
 
@@ -32,16 +40,17 @@ def inbox():
     sort = sort if sort in SORT_LABELS else "due"
     descending = request.args.get("dir") == "desc"
     text = (request.args.get("q") or "").strip()[:100] or None
-    rows = queries.inbox(cases(), me.name, scope=scope, role=role, due=due, sort=sort, descending=descending,
-                         text=text)
-    everything = queries.inbox(cases(), me.name) if (role or due or text or scope != "all") else rows
-    counts = {"all": len(everything), "mine": sum(r.mine for r in everything),
-              "overdue": sum(bool(r.deadline and r.deadline.overdue) for r in everything),
-              "soon": sum(bool(r.deadline and r.deadline.due_soon) for r in everything)}
+    rows = inbox_page(cases(), me.name, scope=scope, role=role, due=due, sort=sort, descending=descending,
+                      text=text, page=page_number())
+    if rows.page > rows.pages:  # past the end (the list shrank): show the last page
+        rows = inbox_page(cases(), me.name, scope=scope, role=role, due=due, sort=sort, descending=descending,
+                          text=text, page=rows.pages)
+    counts = rows.counts
     with cases().db.transaction() as s:
         titles = queries.Calendars(s, cases().registry).roles(me.jurisdiction)
     roles = [(r, titles.get(r, r)) for r in sorted(me.roles) if r != REQUESTER]
-    params = {"scope": scope, "role": role or "", "due": due or "", "q": text or ""}
+    params = {"scope": scope, "role": role or "", "due": due or "", "q": text or "", "sort": sort,
+              "dir": "desc" if descending else "asc"}
     return render_template("inbox.html", rows=rows, counts=counts, roles=roles, params=params, sort=sort,
                            descending=descending, sort_labels=SORT_LABELS, filtered=bool(role or due or text))
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from flask_smorest import Api
 
+# Every list: flask-smorest's pagination (`page`, `page_size`, the `X-Pagination` header); out of range is a 422.
+PAGING = {"page": 1, "page_size": 50, "max_page_size": 200}
+
 
 def init_app(app) -> Api:
     app.config.setdefault("API_TITLE", "raflow")

@@ -21,6 +21,7 @@ from ..schemas import (
     WithdrawSchema,
 )
 from ..web import actor, cases
+from . import PAGING
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Reasonable accommodation cases")
 
@@ -79,9 +80,14 @@ def start_case(body):
 @blp.route("", methods=["GET"])
 @blp.arguments(CaseQuerySchema, location="query")
 @blp.response(200, CaseSchema(many=True))
-def list_cases(args):
-    """Cases you may see (staff: your jurisdiction's; everyone: your own requests), newest first."""
-    return queries.list_cases(cases(), actor(), **args)
+@blp.paginate(**PAGING)
+def list_cases(args, pagination_parameters):
+    """Cases you may see (staff: your jurisdiction's; everyone: your own requests), newest first, a page at
+    a time (`page`, `page_size` up to 200; the `X-Pagination` header has the total)."""
+    found = queries.list_cases(cases(), actor(), **args, page=pagination_parameters.page,
+                               page_size=pagination_parameters.page_size)
+    pagination_parameters.item_count = found.total
+    return found.rows
 
 
 @blp.route("/<int:case_id>", methods=["GET"])
@@ -93,9 +99,13 @@ def get_case(case_id):
 
 @blp.route("/<int:case_id>/history", methods=["GET"])
 @blp.response(200, EventSchema(many=True))
-def history(case_id):
-    """Every event of the case, oldest first (confidential values appear only as "(confidential)")."""
-    return cases().get_case(case_id, actor().name)["history"]
+@blp.paginate(**PAGING)
+def history(case_id, pagination_parameters):
+    """The case's events, oldest first, a page at a time (confidential values appear only as "(confidential)")."""
+    found = queries.history_page(cases(), actor(), case_id, page=pagination_parameters.page,
+                                 page_size=pagination_parameters.page_size)
+    pagination_parameters.item_count = found.total
+    return found.rows
 
 
 @blp.route("/<int:case_id>/data", methods=["GET"])

@@ -12,6 +12,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from ..schemas import DocumentListSchema, DocumentSchema
 from ..web import actor, documents
+from . import PAGING
 
 
 class _MultipartParser(FlaskParser):
@@ -41,10 +42,14 @@ class UploadSchema(Schema):
 
 @blp.route("/cases/<int:case_id>/documents", methods=["GET"])
 @blp.response(200, DocumentListSchema)
-def list_documents(case_id):
-    """The case's documents you may see; medical ones only for need-to-know roles and the requester."""
+@blp.paginate(**PAGING)
+def list_documents(case_id, pagination_parameters):
+    """The case's documents you may see, a page at a time; medical ones only for need-to-know roles and the
+    requester (a case's file holds what people uploaded, so it is paged after one indexed read)."""
     shown, withheld = documents().list(case_id, actor())
-    return {"documents": shown, "withheld_medical": withheld}
+    pagination_parameters.item_count = len(shown)
+    start = pagination_parameters.first_item
+    return {"documents": shown[start:start + pagination_parameters.page_size], "withheld_medical": withheld}
 
 
 @blp.route("/cases/<int:case_id>/documents", methods=["POST"])

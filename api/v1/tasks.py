@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from engine import casefile, queries
+from engine.inbox import inbox_page
 
 from ..schemas import CompletedSchema, CompleteSchema, TaskQuerySchema, TaskRowSchema, TaskSchema
 from ..web import actor, cases
+from . import PAGING
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Open human tasks")
 
@@ -32,10 +34,15 @@ def confidential_shown(view: dict) -> list[str]:
 @blp.route("", methods=["GET"])
 @blp.arguments(TaskQuerySchema, location="query")
 @blp.response(200, TaskRowSchema(many=True))
-def list_tasks(args):
-    """My tasks (claimed by me) and my role queues (unclaimed, a role I hold), soonest due first."""
-    return queries.inbox(cases(), actor().name, scope=args["scope"], role=args.get("role"), due=args.get("due"),
-                         sort=args["sort"])
+@blp.paginate(**PAGING)
+def list_tasks(args, pagination_parameters):
+    """My tasks (claimed by me) and my role queues (unclaimed, a role I hold), soonest due first, a page at a
+    time (`page`, `page_size` up to 200; the `X-Pagination` header has the total)."""
+    found = inbox_page(cases(), actor().name, scope=args["scope"], role=args.get("role"), due=args.get("due"),
+                       sort=args["sort"], descending=args["direction"] == "desc", text=args.get("q"),
+                       page=pagination_parameters.page, page_size=pagination_parameters.page_size)
+    pagination_parameters.item_count = found.total
+    return found.rows
 
 
 @blp.route("/<task:task_id>", methods=["GET"])

@@ -59,7 +59,7 @@ def test_list_filters(api, frozen):
     assert ids(overdue="true") == []
     frozen.advance(timedelta(days=6))  # past the clerk's reminder deadline (2 business days; MLK Day skipped)
     assert ids(overdue="true") == [a["id"]] and ids(overdue="false") == [b["id"]]
-    assert ids(limit=1) == [b["id"]] and ids(limit=1, offset=1) == [a["id"]]
+    assert ids(page_size=1) == [b["id"]] and ids(page_size=1, page=2) == [a["id"]]
     assert [c["id"] for c in api("rob", "GET", "/cases").json] == [a["id"]]  # a requester sees their own
     rows = api("clara", "GET", "/tasks", query_string={"due": "overdue"}).json
     assert [t["case_id"] for t in rows] == [a["id"]] and rows[0]["deadline"]["overdue"] is True
@@ -158,8 +158,8 @@ def test_422_field_by_field(api):
     assert r.status_code == 422 and r.json["errors"] == {"extra": "Unknown field."}
     r = api("rob", "POST", "/cases", json={"data": {"Bad Key": 1, "_private": 2}})
     assert r.status_code == 422 and set(r.json["errors"]) == {"Bad Key", "_private"}
-    r = api("clara", "GET", "/cases", query_string={"status": "bogus", "limit": "many"})
-    assert r.status_code == 422 and set(r.json["errors"]) == {"status", "limit"}
+    r = api("clara", "GET", "/cases", query_string={"status": "bogus", "overdue": "many"})
+    assert r.status_code == 422 and set(r.json["errors"]) == {"status", "overdue"}
     # nothing happened: the task is still open
     assert api("clara", "GET", f"/tasks/{task['id']}").status_code == 200
 
@@ -188,7 +188,7 @@ BAD_INPUTS = [
     ("POST", "/cases", {"json": {"process_id": "x" * 5000}}),
     ("POST", "/cases", {"data": b"\xff\xfe\x00", "headers": {"Content-Type": "application/json"}}),
     ("POST", "/cases", {"data": "a=b", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}),
-    ("GET", "/cases", {"query_string": {"overdue": "perhaps", "offset": "-1"}}),
+    ("GET", "/cases", {"query_string": {"overdue": "perhaps", "page": "-1"}}),
     ("GET", "/cases/0", {}),
     ("GET", "/cases/-1", {}),
     ("GET", "/cases/99999999999999999999999", {}),

@@ -73,6 +73,18 @@ def test_simulated_clock_moves_and_the_worker_fires_due_timers(raflow):
     assert titles == ["Acknowledge the reminder", "Record the decision"]
 
 
+def test_task_list_shows_the_first_tasks_and_says_how_many_more(raflow):
+    raflow("deploy", str(TESTLAND))
+    raflow("user", "add", "clara", "--role", "clerk", "--jurisdiction", "testland")
+    for _ in range(3):
+        raflow("case", "start", "--jurisdiction", "testland", "--process", "tl_main", "--as", "clara")
+    first = raflow("task", "list", "--as", "clara", "--limit", "2")
+    assert len(first.stdout.splitlines()) == 2 and "case 1 " in first.stdout and "case 3 " not in first.stdout
+    assert "2 of 3 tasks shown; use --limit N (up to 200) or --all" in first.stderr
+    everything = raflow("task", "list", "--as", "clara", "--all")
+    assert len(everything.stdout.splitlines()) == 3 and everything.stderr == ""
+
+
 @pytest.mark.parametrize("args, message", [
     (["task", "complete", "nope", "--as", "clara"], "no open task 'nope'"),
     (["task", "list", "--as", "nobody"], "unknown user 'nobody'"),
