@@ -90,6 +90,8 @@ class Graph:
             n = Node(el.get("id"), kind, el.get("name") or "", lane_of.get(el.get("id")))
             if kind in TASKS:
                 n.w, n.h = task_size(n.name, n.id in hosts)
+                if sum(1 for b in container if _local(b) == "boundaryEvent" and b.get("attachedToRef") == n.id) > 1:
+                    n.w = max(n.w, 290)
             elif kind in GATEWAYS:
                 n.w = n.h = 50
             if kind == "boundaryEvent":
@@ -197,59 +199,124 @@ def _place_boundaries(graph: Graph) -> None:
             by_host.setdefault(n.host, []).append(n)
     for host_id, events in by_host.items():
         host = graph.nodes[host_id]
+        below = host.y + host.h + 22
         for i, ev in enumerate(events):
-            ev.x = host.x + host.w - 50 - i * 46
+            ev.x = host.x + host.w - 50 if i % 2 == 0 else host.x + 14
             ev.y = host.y + host.h - 18
             ev.rank = host.rank
-            _place_external_label(ev)
+            w, h = label_size(ev.name, 100)
+            cx = ev.x + ev.w / 2
+            ev.label = (cx - w - 6, below, w, h) if i % 2 == 0 else (cx + 6, below, w, h)
 
 
-def _edges(graph: Graph, cols, row_top) -> dict[str, tuple[list, tuple | None]]:
-    """Orthogonal waypoints (and a label box) for every flow of the graph."""
-    out = {}
-    back_count: dict[float, int] = {}
+def _seg_hits(p, q, box, slack=2.0) -> bool:
+    (x1, y1), (x2, y2) = p, q
+    x, y, w, h = box
+    return min(x1, x2) < x + w - slack and max(x1, x2) > x + slack and min(y1, y2) < y + h - slack \
+        and max(y1, y2) > y + slack
+
+
+def _cost(pts, obstacles, skip) -> int:
+    return sum(1 for p, q in zip(pts, pts[1:], strict=False) for oid, box in obstacles
+               if oid not in skip and _seg_hits(p, q, box))
+
+
+def _edges(graph: Graph, cols, channels) -> dict[str, tuple[list, tuple | None]]:
+    """Orthogonal waypoints (and a label box) for every flow: the candidate route crossing fewest shapes and labels.
+
+    Forward flows bend in the gap after their source column or before their target column, or run along the
+    free strip at the top of a row band; flows looping back and flows out of timers use those strips too.
+    """
+    obstacles = []
+    for n in graph.nodes.values():
+        if n.kind == "subProcess":
+            obstacles.append((n.id, (n.x, n.y, n.w, n.h)))
+            continue
+        obstacles.append((n.id, (n.x, n.y, n.w, n.h)))
+        if n.label:
+            obstacles.append((n.id, n.label))
+    routes = {}
     for fid, s, t, name in graph.flows:
         a, b = graph.nodes[s], graph.nodes[t]
-        ay, by = a.y + a.h / 2, b.y + b.h / 2
-        bx = b.x
-        col_right = cols[a.rank][0] + cols[a.rank][1]
+        skip = {s, t} | ({a.host} if a.host else set())
+        ay, by, bx = a.y + a.h / 2, b.y + b.h / 2, b.x
+        s_right = cols[a.rank][0] + cols[a.rank][1]
+        t_left = cols[b.rank][0]
+        ins = [t_left - 30, t_left - 45, t_left - 22]
+        cands = []
         if a.host:
             ex, ey = a.x + a.w / 2, a.y + a.h
             if by > ey + 10 and bx > ex:
-                pts = [(ex, ey), (ex, by), (bx, by)]
-            else:
-                pts = [(ex, ey), (ex, ey + 20), (col_right + 20, ey + 20), (col_right + 20, by), (bx, by)]
+                cands.append([(ex, ey), (ex, by), (bx, by)])
+            for cy in channels:
+                if cy > ey + 8:
+                    for x2 in ins + [s_right + 20]:
+                        if x2 > ex:
+                            cands.append([(ex, ey), (ex, cy), (x2, cy), (x2, by), (bx, by)])
+                for g in (s_right + 20, s_right + 35):
+                    for x2 in ins:
+                        if x2 > g:
+                            cands.append([(ex, ey), (ex, ey + 18), (g, ey + 18), (g, cy), (x2, cy), (x2, by), (bx, by)])
+            for g in (s_right + 20, s_right + 35):
+                cands.append([(ex, ey), (ex, ey + 18), (g, ey + 18), (g, by), (bx, by)])
         elif (s, t) in graph.back or b.rank <= a.rank:
-            top = min(row_top(a), row_top(b))
-            k = back_count.get(top, 0)
-            back_count[top] = k + 1
-            cy = top + 14 + 7 * k
-            sx = a.x + a.w / 2
-            pts = [(sx, a.y), (sx, cy), (bx - 22 - 4 * k, cy), (bx - 22 - 4 * k, by), (bx, by)]
-        elif abs(ay - by) < 1:
-            pts = [(a.x + a.w, ay), (bx, by)]
+            cx = a.x + a.w / 2
+            for cy in channels:
+                start = (cx, a.y) if cy < a.y else (cx, a.y + a.h)
+                for x2 in ins:
+                    cands.append([start, (cx, cy), (x2, cy), (x2, by), (bx, by)])
         else:
-            first = [(a.x + a.w, ay), (col_right + 20, ay), (col_right + 20, by), (bx, by)]
-            late_x = cols[b.rank][0] - 30
-            second = [(a.x + a.w, ay), (late_x, ay), (late_x, by), (bx, by)]
-            pts = first if b.rank == a.rank + 1 or not _hits(graph, first, {s, t}) else second
+            sx = a.x + a.w
+            if abs(ay - by) < 1:
+                cands.append([(sx, ay), (bx, by)])
+            for x1 in [s_right + 20, s_right + 35] + ins:
+                cands.append([(sx, ay), (x1, ay), (x1, by), (bx, by)])
+            for cy in channels:
+                for x1 in (s_right + 20, s_right + 35):
+                    for x2 in ins:
+                        cands.append([(sx, ay), (x1, ay), (x1, cy), (x2, cy), (x2, by), (bx, by)])
+        if not cands:
+            cands = [[(a.x + a.w, ay), (bx, by)]]
+
+        def score(pts, skip=skip):
+            length = sum(abs(p[0] - q[0]) + abs(p[1] - q[1]) for p, q in zip(pts, pts[1:], strict=False))
+            return (_cost(pts, obstacles, skip), len(pts), length)
+
+        routes[fid] = (min(cands, key=score), name)
+    # flow labels last, clear of every route, shape and label
+    out, placed = {}, []
+    segments = [(fid, p, q) for fid, (pts, _) in routes.items() for p, q in zip(pts, pts[1:], strict=False)]
+    for fid, (pts, name) in routes.items():
         label = None
         if name:
-            lw = max(60.0, min(COL_GAP - 34, bx - pts[-2][0] - 12))
-            w, h = label_size(name, lw)
-            label = (bx - w - 6, by - h - 3, w, h)
+            w, h = label_size(name, 80)
+            x2, y2 = pts[-1]
+            f1, g1 = pts[0]
+            spots = [(x2 - w - 6, y2 - h - 3), (f1 + 6, g1 - h - 3), (x2 - w - 6, y2 + 4), (f1 + 6, g1 + 4)]
+            for (p, q) in zip(pts, pts[1:], strict=False):
+                if p[1] == q[1] and abs(p[0] - q[0]) > w + 10:
+                    mx = (p[0] + q[0]) / 2
+                    spots += [(mx - w / 2, p[1] - h - 3), (mx - w / 2, p[1] + 4)]
+                if p[0] == q[0]:
+                    mid = (p[1] + q[1]) / 2
+                    spots += [(p[0] + 4, mid - h / 2), (p[0] - w - 4, mid - h / 2)]
+
+            def bad(spot, w=w, h=h, fid=fid):
+                box = (spot[0], spot[1], w, h)
+                n = sum(1 for oid, p, q in segments if oid != fid and _seg_hits(p, q, box, 0))
+                n += sum(1 for oid, ob in obstacles if _overlap(box, ob))
+                n += sum(1 for ob in placed if _overlap(box, ob))
+                return n
+
+            best = min(spots, key=bad)
+            label = (best[0], best[1], w, h)
+            placed.append(label)
         out[fid] = (pts, label)
     return out
 
 
-def _hits(graph: Graph, pts, skip) -> bool:
-    for (x1, y1), (x2, y2) in zip(pts, pts[1:], strict=False):
-        for n in graph.nodes.values():
-            if n.id in skip or n.host or n.kind == "subProcess":
-                continue
-            if min(x1, x2) < n.x + n.w and max(x1, x2) > n.x and min(y1, y2) < n.y + n.h and max(y1, y2) > n.y:
-                return True
-    return False
+def _overlap(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def _layout_subprocess(sub: Node) -> None:
@@ -270,7 +337,7 @@ def _layout_subprocess(sub: Node) -> None:
     sub.w = max(cols[-1][0] + cols[-1][1] + SUB_PAD - sub.x,
                 (wrap(sub.name, 10_000, TASK_FONT) and 40 + len(sub.name) * 7.5) or 200)
     sub.h = 150 + (rows - 1) * ROW_H
-    g.edge_geometry = _edges(g, cols, lambda n: sub.y + 10)
+    g.edge_geometry = _edges(g, cols, [sub.y + 32, sub.y + 40])
 
 
 def layout(path: Path) -> str:
@@ -289,7 +356,7 @@ def layout(path: Path) -> str:
     subs = [n for n in g.nodes.values() if n.kind == "subProcess"]
     x0 = POOL_X + 30 + LANE_HEADER + 40
     cols = _columns(g, x0)
-    # lane bands: the lane's rows, then a band for its event subprocesses
+    # lane bands: the lane's rows; its event subprocesses sit to the right of the main flow, clear of it
     for sub in subs:
         sub.children.rank()
         _rows(sub.children, [None])
@@ -297,12 +364,10 @@ def layout(path: Path) -> str:
     sub_band = {}
     for lid in lane_ids:
         lane_top[lid] = y
-        y += rows_used.get(lid, 1) * ROW_H
         mine = [s for s in subs if s.lane == lid]
-        if mine:
-            sub_band[lid] = y
-            tallest = max(max((n.row for n in s.children.nodes.values()), default=0) for s in mine)
-            y += 190 + tallest * ROW_H
+        tallest = max([max((n.row for n in s.children.nodes.values()), default=0) for s in mine], default=-1)
+        sub_band[lid] = y
+        y += max(rows_used.get(lid, 1) * ROW_H, 190 + tallest * ROW_H if mine else 0)
     pool_h = y - POOL_Y
     for n in g.nodes.values():
         if n.host or n.kind == "subProcess":
@@ -313,13 +378,16 @@ def layout(path: Path) -> str:
         _place_external_label(n)
     _place_boundaries(g)
     sx = {}
+    main_right = cols[-1][0] + cols[-1][1] + 80
     for sub in subs:
-        sub.x = sx.get(sub.lane, x0)
+        sub.x = sx.get(sub.lane, main_right)
         sub.y = sub_band[sub.lane] + 20
         _layout_subprocess(sub)
         sx[sub.lane] = sub.x + sub.w + 40
     right = max([cols[-1][0] + cols[-1][1]] + [s.x + s.w for s in subs]) + 40
-    edges = _edges(g, cols, lambda n: lane_top[n.lane] + n.row * ROW_H)
+    channels = sorted({lane_top[lid] + r * ROW_H + off for lid in lane_ids for r in range(rows_used.get(lid, 1))
+                       for off in (14, 22, 30)})
+    edges = _edges(g, cols, channels)
     return _write(text, root, process, participant, collaboration, lanes, g, edges, subs, lane_top,
                   rows_used, sub_band, right, pool_h)
 
