@@ -263,3 +263,29 @@ def test_discussions_are_logged_at_any_point(navy):
     assert s.task("supervisor", "task_essential_functions").id == before and s.timers() == timers
     done = [e for e in s.history("task_completed") if e["detail"]["task"].startswith("Record the discussion")]
     assert done and done[0]["detail"]["data"]["topics"] == "Screen reader options"
+
+
+def test_coordinator_asks_others_for_input_and_safety_learns_only_the_emergency_needs(navy):
+    """Navy manual 2-4, Responsibilities 12c: the RA Coordinator asks HR and Safety for input; each gets a task
+    in their own queue. 1-5: Safety and first-aid staff may be told what an emergency needs and nothing else:
+    the Safety task holds the emergency needs only, neither the question nor anything of the case."""
+    s = navy
+    s.intake()
+    s.service.send_event(s.case_id, "consultation", "coordinator",
+                         {"consult_with": "hr", "question": "Any vacant 2210 positions on the base?"})
+    s.service.send_event(s.case_id, "consultation", "coordinator",
+                         {"consult_with": "safety", "question": "Diagnosis: (medical)",
+                          "emergency_needs": "Needs help to evacuate from the 3rd floor"})
+    assert s.task("hr", "task_input_hr").role == "hr"
+    safety = s.task("safety", "task_input_safety")
+    assert safety.role == "safety"
+    data = s.data("task_input_safety")
+    assert data["emergency_needs"] == "Needs help to evacuate from the 3rd floor"
+    assert data["question"] == "" and "(medical)" not in repr(data)
+    assert "requester_name" not in data and "accommodation_requested" not in data
+    view = s.service.get_task(safety.id, "safety")
+    assert "confidential" in view["instructions"]
+    s.do("safety", "task_input_safety", emergency_plan="Evacuation chair and buddy", plan_date=s.today())
+    s.do("hr", "task_input_hr", input_given="Two vacancies at NAVSEA", input_date=s.today())
+    assert not s.has("safety", "task_input_safety")
+    assert s.has("supervisor", "task_essential_functions")  # the request went on meanwhile
