@@ -148,4 +148,5 @@ def test_santa_cruz_no_accommodation_passes_the_eeo_officer():
     without = committee.reachable(committee.start(), avoid=lambda n: n in eeo)
     assert "com_end_no_accommodation" not in without
     assert "com_notify" not in without
+    assert "com_return_to_department" not in without  # a committee that does not concur consults too
     assert "com_end_no_accommodation" in committee.reachable(committee.start())
