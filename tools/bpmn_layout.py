@@ -365,9 +365,9 @@ def layout(path: Path) -> str:
     for lid in lane_ids:
         lane_top[lid] = y
         mine = [s for s in subs if s.lane == lid]
-        tallest = max([max((n.row for n in s.children.nodes.values()), default=0) for s in mine], default=-1)
+        stacked = sum(170 + max((n.row for n in s.children.nodes.values()), default=0) * ROW_H for s in mine)
         sub_band[lid] = y
-        y += max(rows_used.get(lid, 1) * ROW_H, 190 + tallest * ROW_H if mine else 0)
+        y += max(rows_used.get(lid, 1) * ROW_H, stacked + 20 if mine else 0)
     pool_h = y - POOL_Y
     for n in g.nodes.values():
         if n.host or n.kind == "subProcess":
@@ -377,13 +377,13 @@ def layout(path: Path) -> str:
         n.y = lane_top[n.lane] + n.row * ROW_H + (ROW_H - n.h) / 2 - 15
         _place_external_label(n)
     _place_boundaries(g)
-    sx = {}
+    sy = {}  # event subprocesses stack down their lane, to the right of the main flow
     main_right = cols[-1][0] + cols[-1][1] + 80
     for sub in subs:
-        sub.x = sx.get(sub.lane, main_right)
-        sub.y = sub_band[sub.lane] + 20
+        sub.x = main_right
+        sub.y = sy.get(sub.lane, sub_band[sub.lane] + 20)
         _layout_subprocess(sub)
-        sx[sub.lane] = sub.x + sub.w + 40
+        sy[sub.lane] = sub.y + sub.h + 20
     right = max([cols[-1][0] + cols[-1][1]] + [s.x + s.w for s in subs]) + 40
     channels = sorted({lane_top[lid] + r * ROW_H + off for lid in lane_ids for r in range(rows_used.get(lid, 1))
                        for off in (14, 22, 30)})
