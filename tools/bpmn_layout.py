@@ -59,8 +59,9 @@ def _local(el) -> str:
     return etree.QName(el).localname
 
 
-def task_size(name: str, timed: bool) -> tuple[float, float]:
-    max_lines = 3
+def task_size(name: str, timed: bool, called: bool = False) -> tuple[float, float]:
+    """Narrowest box (100-260 px) holding the name in 3 lines; 2 for a call activity, whose marker sits below."""
+    max_lines = 2 if called else 3
     for w in range(100, 261, 10):
         lines = wrap(name, w - 2 * TASK_PADDING, TASK_FONT)
         if lines is not None and len(lines) <= max_lines:
@@ -89,7 +90,7 @@ class Graph:
                 continue
             n = Node(el.get("id"), kind, el.get("name") or "", lane_of.get(el.get("id")))
             if kind in TASKS:
-                n.w, n.h = task_size(n.name, n.id in hosts)
+                n.w, n.h = task_size(n.name, n.id in hosts, kind == "callActivity")
                 if sum(1 for b in container if _local(b) == "boundaryEvent" and b.get("attachedToRef") == n.id) > 1:
                     n.w = max(n.w, 290)
             elif kind in GATEWAYS:

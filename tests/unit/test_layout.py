@@ -95,7 +95,8 @@ def test_task_names_fit_their_boxes(diagram):
             continue
         x, y, w, h = d.shapes[eid]
         lines = wrap(d.name(eid), w - 2 * TASK_PADDING, TASK_FONT)
-        if lines is None or text_height(len(lines), TASK_FONT) > h - 10:
+        room = h - 10 if d.kind(eid) != "callActivity" else h - 40  # a call activity's marker sits at the bottom
+        if lines is None or text_height(len(lines), TASK_FONT) > room:
             bad.append((eid, d.name(eid), w, h))
     assert not bad, f"{d.path.name}: names that do not fit: {bad}"
 
