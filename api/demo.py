@@ -21,6 +21,11 @@ DEMO_USERS = {
         ("navy.hr", "Harper HR Specialist", ["hr"]),
         ("navy.deeo", "Dana Director EEO", ["deeo"]),
         ("navy.ogc", "Oakley General Counsel", ["ogc"]),
+        ("navy.ochr", "Olin OCHR Operations Center", ["ochr"]),
+        ("navy.hrd", "Hollis HR Director", ["hrd"]),
+        ("navy.cio", "Cleo CIO", ["cio"]),
+        ("navy.facilities", "Finn Facilities", ["facilities"]),
+        ("navy.safety", "Sky Safety", ["safety"]),
     ],
     "santa_cruz": [
         ("sc.requester", "Robin Requester", ["requester"]),
@@ -31,6 +36,7 @@ DEMO_USERS = {
         ("sc.eeo", "Emery EEO Analyst", ["eeo"]),
         ("sc.personnel", "Pat Personnel", ["personnel", "committee"]),
         ("sc.eeo_officer", "Eli EEO Officer", ["eeo_officer"]),
+        ("sc.safety", "Sage Occupational Safety", ["safety"]),
     ],
 }
 

@@ -142,6 +142,30 @@ class Navy:
         else:
             self.s.do("requester", "task_elections", reassignment_election="decline", election_date=self.s.today())
 
+    def reassignment_counseling(self):
+        self.s.do("hr", "task_reassignment_counseling", counseling_date=self.s.today(),
+                  counseling_topics="Last resort; vacant funded positions; elected parameters")
+
+    def preliminary_qualifications(self):
+        self.s.do("hr", "task_preliminary_qualifications", qualified_position_types="0343 analyst GS-11/12",
+                  qualifications_date=self.s.today())
+
+    def hr_search(self, outcome="no_position", position=None):
+        extra = {"placement_position": position} if position else {}
+        self.s.do("hr", "task_hr_search", search_start_date=self.s.today(), search_end_date=self.s.today(),
+                  search_summary="Internal search within the command", search_outcome=outcome, **extra)
+
+    def job_offer(self, position):
+        self.s.do("hr", "task_job_offer", job_offer_date=self.s.today(), placement_position=position)
+
+    def accept_job_offer(self, accept=True):
+        self.s.do("requester", "task_offer_acceptance", job_offer_response="accept" if accept else "decline",
+                  job_offer_response_date=self.s.today())
+
+    def placement_letter(self):
+        self.s.do("supervisor", "task_placement_letter", placement_letter_date=self.s.today(),
+                  deciding_official="Sam Supervisor")
+
     def to_cannot_accommodate(self):
         """Intake, interactive process, QIWD yes, and the supervisor finds no accommodation in the position."""
         self.intake()

@@ -74,6 +74,9 @@ def test_elections_not_returned_in_7_days_end_in_denial(navy):
     assert s.open() == {"task_elections"}
     s.at("2026-02-14T00:30")
     assert s.fire() == 1
+    assert s.open() == {"task_ogc_denial_review"}  # counsel reviews every denial before it is issued (4-6)
+    assert "decision" not in s.tracking
+    s.ogc_denial_review()
     assert s.open() == {"task_denial_letter"}
     t = s.tracking
     assert (t["decision"], t["denial_basis"]) == ("denied", "reassignment_declined")
@@ -89,6 +92,8 @@ def test_declining_reassignment_ends_in_denial_with_the_eeo_counselor_date(navy)
     s.offer()
     s.day(24)  # Monday 2026-02-09
     s.elections(accept=False)
+    assert s.open() == {"task_ogc_denial_review"}  # counsel reviews every denial before it is issued (4-6)
+    s.ogc_denial_review()
     assert s.open() == {"task_denial_letter"}
     letter = s.data("task_denial_letter")
     assert (letter["denial_date"], letter["eeo_counselor_deadline"]) == ("2026-02-09", "2026-03-26")
@@ -102,14 +107,19 @@ def test_declining_reassignment_ends_in_denial_with_the_eeo_counselor_date(navy)
 
 
 def test_reassignment_to_a_vacant_position_is_implemented_as_the_accommodation(navy):
-    """Navy manual 5-1, 5-2, 3-3: the employee elects reassignment; HR finds a vacant funded position the
-    employee qualifies for; the placement is the approved accommodation, implemented within 45 days."""
+    """Navy manual 5-1, 5-2, 3-3, Responsibilities 13c-f: the employee elects reassignment; HR counsels them,
+    documents preliminary qualifications and finds a vacant funded position in the command; the employee accepts
+    the job offer and the approval letter is issued; the placement is the approved accommodation, implemented
+    within 45 days."""
     s = navy
     _to_offer(s)
     s.day(20)
     s.offer()
     s.day(24)
     s.elections(accept=True)
+    assert s.open() == {"task_reassignment_counseling"} and s.task("hr", "task_reassignment_counseling").role == "hr"
+    s.reassignment_counseling()
+    s.preliminary_qualifications()
     search = s.task("hr", "task_hr_search")
     assert search.role == "hr"
     s.day(40)
@@ -117,6 +127,13 @@ def test_reassignment_to_a_vacant_position_is_implemented_as_the_accommodation(n
          search_summary="Internal search within the command", search_outcome="placed",
          placement_position="Management Analyst GS-0343-12", meets_position_requirements="yes",
          can_perform_position_functions="yes", placement_effective_date="2026-03-01")
+    assert s.open() == {"task_job_offer"}
+    s.job_offer("Management Analyst GS-0343-12")
+    assert s.open() == {"task_offer_acceptance"}
+    assert s.task("requester", "task_offer_acceptance").role == "requester"
+    s.accept_job_offer()
+    assert s.open() == {"task_placement_letter"}
+    s.placement_letter()
     implement = s.task("supervisor", "task_implement")
     assert implement.due_at.isoformat() == "2026-03-03T05:00:00+00:00"
     t = s.tracking
@@ -141,6 +158,8 @@ def test_applicant_is_not_reassigned_and_is_denied(navy):
     s.ogc_analysis()
     s.day(9)
     s.deeo_review()
+    assert s.open() == {"task_ogc_denial_review"}  # the applicant's denial also passes counsel (4-6)
+    s.ogc_denial_review()
     assert s.open() == {"task_denial_letter"}
     t = s.tracking
     assert (t["decision"], t["denial_basis"], t["requester_type"]) == ("denied", "undue_hardship", "applicant")

@@ -17,7 +17,9 @@ def test_friday_request_before_a_monday_holiday_is_forwarded_by_wednesday(navy):
     s.request(how="supervisor")
     forward = s.task("supervisor", "task_forward")
     assert forward.due_at.isoformat() == "2026-01-22T05:00:00+00:00"
-    assert s.timers() == {"timer_forward_overdue": forward.due_at}
+    # the forwarding deadline, and the 45-day decision clock that watches every step (4-1, 4-3): due Monday 2 March
+    assert s.timers() == {"timer_forward_overdue": forward.due_at,
+                          "timer_45_forward": s.end_of_day("2026-03-02")}
 
     s.at("2026-01-21T23:59")  # Wednesday, one minute before the deadline ends
     assert s.fire() == 0
@@ -38,7 +40,8 @@ def test_friday_request_before_a_monday_holiday_is_forwarded_by_wednesday(navy):
     assert tracking["forwarded_date"] == "2026-01-22"
     assert tracking["forwarding_due_date"] == "2026-01-21"
     assert tracking["forwarding_deadline_met"] is False
-    assert s.open() == {"task_confirm_requester"}
+    # 2-2: the requester's SECNAV 12306/1 runs beside the interactive process, which starts at once
+    assert s.open() == {"task_confirm_requester", "task_essential_functions"}
 
 
 def test_request_forwarded_on_the_second_business_day_is_on_time(navy):
@@ -49,7 +52,9 @@ def test_request_forwarded_on_the_second_business_day_is_on_time(navy):
     assert s.fire() == 0
     s.forward()
     assert s.tracking["forwarding_deadline_met"] is True
-    assert s.timers() == {}  # the overdue timer went with the forwarding task
+    timers = s.timers()  # the overdue timer went with the forwarding task
+    assert "timer_forward_overdue" not in timers and "timer_45_forward" not in timers
+    assert set(timers) == {"timer_45_essential_functions", "timer_confirmation_reminder", "timer_confirmation_due"}
     assert "task_overdue_forwarding" not in {e["detail"]["task"] for e in s.history("task_opened")}
 
 
@@ -58,13 +63,13 @@ def test_request_received_by_the_coordinator_who_documents_it_for_the_requester(
     not complete SECNAV 12306/1, the supervisor or RA Coordinator documents the request."""
     s = navy
     s.request(how="coordinator", who="requester")
-    assert s.open() == {"task_confirm_requester"}
+    assert s.open() == {"task_confirm_requester", "task_essential_functions"}
     assert s.tracking["forwarded_date"] == "2026-01-16"
     assert s.tracking["forwarding_deadline_met"] is True
 
     s.day(3)
     s.do("requester", "task_confirm_requester", requester_confirmation="not_completed")
-    assert s.open() == {"task_document_official"}
+    assert s.open() == {"task_document_official", "task_essential_functions"}
     s.document_for_requester("coordinator")
     assert s.open() == {"task_essential_functions"}
     tracking = s.tracking

@@ -121,8 +121,9 @@ def test_supplemental_medical_information_holds_the_clock_again(navy):
 
 
 def test_documents_not_provided_lead_to_denial_with_abeyance_counted(navy):
-    """Navy manual 2-7, 4-6, 7-3: documentation not provided in a reasonable time: the request may be denied;
-    the held days are not days to process; the letter states the EEO counselor date (denial + 45 days)."""
+    """Navy manual 2-7, 4-6, 7-3: documentation not provided in a reasonable time: the supervisor with the
+    coordinator may deny (2-7), and OGC reviews that denial before it is issued (4-6); the held days are not
+    days to process; the letter states the EEO counselor date (denial + 45 days)."""
     s = navy
     _to_medical_request(s, 5)
     s.at("2026-02-06T09:00")
@@ -131,6 +132,12 @@ def test_documents_not_provided_lead_to_denial_with_abeyance_counted(navy):
     s.day(40)  # 2026-02-25
     s.do("coordinator", "task_docs_received", medical_response="not_provided",
          non_provision_notes="No reply to the request of 2026-01-21 or the follow-up of 2026-02-06")
+    assert s.open() == {"task_may_deny"}  # "may deny" is the supervisor's decision, not automatic (2-7)
+    assert "decision" not in s.tracking
+    s.do("supervisor", "task_may_deny", not_provided_decision="deny",
+         not_provided_reason="No reply to the request or the written follow-up")
+    assert s.open() == {"task_ogc_denial_review"}
+    s.ogc_denial_review()
     assert s.open() == {"task_denial_letter"}
     t = s.tracking
     assert (t["decision"], t["denial_basis"]) == ("denied", "medical_documentation_not_provided")

@@ -154,10 +154,19 @@ class SantaCruz:
                 department_responder="Dana Department", essential_functions_confirmed="Yes",
                 department_options="Lift assist")
 
+    def industrial_qpwd(self, result="qualified"):
+        """II (intro): an industrial injury does not automatically qualify: the WC Program Manager determines it."""
+        yes = "yes" if result == "qualified" else "no"
+        self.do("wc_manager", "ind_qpwd_determination", has_disability=yes, has_required_qualifications="yes",
+                can_perform_essential_functions="yes", no_direct_threat="yes", qpwd_basis="(medical)",
+                qpwd_result=result, qpwd_date=self.s.today())
+
     def evaluation(self):
-        """II.1-II.3 / III.2-III.4: job analysis, medical evaluation, coordination, PER1100B."""
+        """II.1-II.3 / III.2-III.4: job analysis, medical evaluation, (II: qualified?), coordination, PER1100B."""
         self.job_analysis()
         self.medical_evaluation()
+        if self.prefix == "ind":
+            self.industrial_qpwd("qualified")
         self.coordinate()
         self.per1100b()
 
@@ -194,7 +203,16 @@ class SantaCruz:
         fields.update(extra)
         self.do(self.coordinator, f"{self.prefix}_options_lower_class", **fields)
 
+    def undue_hardship(self, hardship=False):
+        """Policy III: the chosen accommodation is weighed for undue hardship with the four factors of III.2."""
+        self.do("department", f"{self.prefix}_undue_hardship", chosen_accommodation="Sit-stand workstation",
+                factor_nature_cost="$650, no outside funding", factor_county_resources="Department budget covers it",
+                factor_individual_offset="Not asked", factor_mou="SEIU 521 MOU: no conflict",
+                undue_hardship_conclusion="undue_hardship" if hardship else "no_undue_hardship")
+
     def department_decision(self, can=True, **extra):
+        if self.s.has("department", f"{self.prefix}_undue_hardship"):
+            self.undue_hardship()
         fields = dict(department_can_accommodate="yes" if can else "no", decision_date=self.s.today())
         if can:
             fields["accommodation_provided"] = "Sit-stand workstation"
@@ -230,12 +248,27 @@ class SantaCruz:
         fields = dict(review_date=self.s.today(), members_present="ADA Coord., OSH PM, ER PM, ES PM, Counsel, "
                       "WC PM, OHP", commission_on_disabilities_consulted=True,
                       facts_considered="PER1100A/B, job analysis, medical evaluation, options considered",
-                      committee_concurs="concurs" if concurs else "does_not_concur")
+                      committee_concurs="concurs" if concurs else "does_not_concur", members_present_count=7,
+                      members_concurring=7 if concurs else 2, members_not_concurring=0 if concurs else 5,
+                      member_views="ADA Coord.: concur; OSH PM: concur; ER PM: concur; ES PM: concur; Counsel: concur; "
+                      "WC PM: concur; OHP: concur" if concurs else "Five members see a lift assist as untried")
         if not concurs:
             fields["return_direction"] = "Reconsider a lift assist in the current position"
         self.do("committee", "com_committee_review", **fields)
+        if not concurs:  # IV.2, IV.3: the EEO Officer is consulted and the department and employee notified
+            self.eeo_officer("proceed")
+            self.committee_notice()
+
+    def placement_search(self):
+        """§ 11068(d)(5): vacant positions searched with preferential consideration before the finding."""
+        self.do("ada_coordinator", "com_placement_search", positions_considered="Account Clerk II, Health Services",
+                preferential_consideration="given", search_date=self.s.today())
 
     def committee_finding(self, finding: str, **extra):
+        if self.s.has("ada_coordinator", "com_placement_search"):
+            self.placement_search()
+        lower = finding in ("vacant_equivalent_lower_department", "vacant_equivalent_lower_county")
+        extra.setdefault("comparable_vacancy", "none_exists" if lower else "not_applicable")
         fields = dict(finding=finding, finding_details="After reviewing all the facts",
                       requester_preference="Sit-stand workstation", preference_given="preference_chosen")
         if finding == "current_position":

@@ -90,6 +90,7 @@ def test_temporary_assignment_during_the_interactive_process_is_reviewed(sc):
     assert sc.tracking["temporary_assignment"] is True
     sc.options("not_possible")
     sc.lower_class("not_possible")
+    sc.undue_hardship()
     assert sc.timers()["ind_temp_review_due"] == sc.end_of_day("2026-02-17")
 
     sc.at("2026-02-17T23:59:59")

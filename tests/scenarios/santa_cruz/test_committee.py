@@ -29,6 +29,9 @@ def test_each_committee_finding_has_its_own_outcome(sc, finding, path):
     notifies the department and the employee; Policy II.5 / § 11068(e) the preference is weighed."""
     sc.refer_to_committee(path)
     sc.committee_review(concurs=True)
+    # § 11068(d)(5): the vacant positions are searched, with preferential consideration, before any finding
+    assert sc.open() == {"com_placement_search"} and sc.task("ada_coordinator", "com_placement_search")
+    sc.placement_search()
     findings = sc.task("committee", "com_findings")
     assert findings.form_key == "committee_findings"
     sc.committee_finding(finding)
@@ -47,8 +50,9 @@ def test_each_committee_finding_has_its_own_outcome(sc, finding, path):
     else:
         assert sc.tracking["recurring"] is True  # continues without a new request (California)
     assert sc.clocks("decision")["stopped"] == sc.date(0)
-    order = [e["detail"]["task"] for e in sc.history("task_completed")][-4:]
+    order = [e["detail"]["task"] for e in sc.history("task_completed")][-5:]
     assert order == ["Review the case: concur that accommodation cannot be made?",
+                     "Search vacant positions with preferential consideration (§ 11068(d)(5))",
                      "Decide the intended action (finding)", "Consult on the committee's intended action",
                      "Notify the department and the employee of the action"]
 
@@ -84,14 +88,15 @@ def test_eeo_officer_advice_to_reconsider_returns_to_the_committee(sc):
 
 
 def test_committee_does_not_concur_and_the_department_accommodates(sc):
-    """PAM II.13.A Procedure IV.1-IV.2: the committee does not concur that accommodation cannot be made;
-    the case returns to the department with the committee's direction, and the department accommodates."""
+    """PAM II.13.A Procedure IV.1-IV.3: the committee does not concur that accommodation cannot be made; it
+    still consults the EEO Officer on that intended action and notifies the department and the employee; the
+    case returns to the department with the committee's direction, and the department accommodates."""
     sc.refer_to_committee("industrial")
     with pytest.raises(ValidationFailed) as err:
         sc.do("committee", "com_committee_review", review_date=sc.today(), facts_considered="All",
               committee_concurs="does_not_concur")
     assert "return_direction" in err.value.errors
-    sc.committee_review(concurs=False)
+    sc.committee_review(concurs=False)  # with the EEO Officer consultation and the IV.3 notice
     assert sc.task("ada_coordinator", "com_return_to_department").form_key == "committee_return"
     assert not sc.has("committee", "com_findings")
     sc.return_to_department()
@@ -102,7 +107,11 @@ def test_committee_does_not_concur_and_the_department_accommodates(sc):
     assert sc.outcome == "Accommodated by the department after committee return"
     assert sc.tracking["outcome"] == "accommodated_after_committee_return"
     assert sc.tracking["recurring"] is True
-    assert not [e for e in sc.history("task_opened") if e["detail"]["role"] == "eeo_officer"]
+    opened = [e["detail"]["task"] for e in sc.history("task_opened")]
+    consult = opened.index("Consult on the committee's intended action")
+    notice = opened.index("Notify the department and the employee of the action")
+    back = opened.index("Return the case to the department with the committee's direction")
+    assert consult < notice < back
 
 
 def test_committee_does_not_concur_department_still_cannot_and_the_committee_reviews_again(sc):

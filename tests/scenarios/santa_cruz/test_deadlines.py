@@ -29,6 +29,7 @@ def test_decision_clock_is_thirty_calendar_days_from_the_request(sc):
     recorded after the department decides, and the clock shows the decision was late."""
     sc.employee_to_options("industrial")
     sc.options("current_position")
+    sc.undue_hardship()  # Policy III before the department decides
     assert sc.clocks("decision")["due"] == "2026-02-15"
     assert _due(sc, "ind_department_decision") == _utc("2026-02-16T08:00")
     assert sc.timers()["ind_decision_overdue"] == sc.end_of_day("2026-02-15")

@@ -58,6 +58,7 @@ def test_industrial_steps_and_roles(sc):
     sc.per1100a()
     for spec, form, step in [("ind_job_analysis", "job_analysis", sc.job_analysis),
                              ("ind_medical_evaluation", "medical_evaluation", sc.medical_evaluation),
+                             ("ind_qpwd_determination", "qpwd_determination", sc.industrial_qpwd),
                              ("ind_coordinate", "coordination_meeting", sc.coordinate)]:
         task = sc.task("wc_manager", spec)
         assert (task.role, task.form_key) == ("wc_manager", form)
@@ -160,6 +161,8 @@ def test_lower_class_only_when_no_comparable_vacancy(sc):
         sc.lower_class("lower_class_department", no_comparable_vacancy_reason=None)
     assert "no_comparable_vacancy_reason" in err.value.errors
     sc.lower_class("lower_class_department")
+    assert sc.has("department", "ind_undue_hardship")  # Policy III weighs the chosen accommodation first
+    sc.undue_hardship()
     assert sc.has("department", "ind_department_decision")
 
 
