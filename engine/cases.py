@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import access, clock, runtime
+from . import access, clock, letters, runtime
 from .definitions import Registry
 from .errors import Conflict, Forbidden, NotFound, RaflowError, ScriptError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
@@ -168,11 +168,15 @@ class CaseService:
                        if k in clean and not (form and k in form.confidential_fields)}
             if tracked:  # before the step's scripts run, so a script's track() can refine a form value
                 workflow.data.setdefault(TRACKING_KEY, {}).update(tracked)
-            with _engine_errors():
-                runtime.complete_user_task(workflow, task, clean)
+            letter = letters.prepare(s, deployed, case, task, row, clean, actor)
             shown = access.redact(clean, form.confidential_fields if form else frozenset(), False)
+            with _engine_errors():
+                runtime.complete_user_task(workflow, task, {**clean, **letters.case_data_of(letter)} if letter
+                                           else clean)
             save_case(s, case, workflow, deployed, actor.name,
                       [("task_completed", task_id, {"task": row.title, "data": shown})])
+            if letter:
+                letters.store(s, case, letter, actor, row)
             return case.id
 
     # -- case events -------------------------------------------------------------------------

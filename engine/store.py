@@ -212,3 +212,4 @@ class Document(Base):
     storage_name: Mapped[str] = mapped_column(String(128), unique=True)
     uploaded_by: Mapped[str] = mapped_column(String(128))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+from . import letter_store  # noqa: E402,F401 - the letter table (issue 11) joins Base.metadata
