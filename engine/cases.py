@@ -173,10 +173,10 @@ class CaseService:
             with _engine_errors():
                 runtime.complete_user_task(workflow, task, {**clean, **letters.case_data_of(letter)} if letter
                                            else clean)
+            if letter:  # before the case's own events, so the history ends with the case closing
+                letters.store(s, case, letter, actor, row)
             save_case(s, case, workflow, deployed, actor.name,
                       [("task_completed", task_id, {"task": row.title, "data": shown})])
-            if letter:
-                letters.store(s, case, letter, actor, row)
             return case.id
 
     # -- case events -------------------------------------------------------------------------
