@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from engine import clock
 from engine.errors import DefinitionError, RaflowError, ValidationFailed
 
+from .cli_letters import COMMANDS as LETTER_COMMANDS
 from .context import Context, to_jsonable
 
 
@@ -341,6 +342,10 @@ def demo(c: Context):
 
     for line in load_demo(c):
         click.echo(line)
+
+
+for _command in LETTER_COMMANDS:  # issue 11: raflow case letters / letter / correct-letter
+    case.add_command(_command)
 
 
 def main(argv=None):
