@@ -21,6 +21,7 @@ from .access import Actor
 from .calendars import parse_date
 from .casefile import CONFIDENTIAL_VIEWED, check_view_case, load_case, may_see_confidential
 from .errors import Forbidden, NotFound, ValidationFailed
+from .helpers import TRACKING_KEY
 from .history import record_event
 from .letter_pdf import PdfUnavailable, html_to_pdf
 from .letter_store import Letter
@@ -105,6 +106,11 @@ def render(deployed, kind: LetterKind, ctx: dict) -> str:
     return render_html(files, kind.template, ctx, config.stylesheet)
 
 
+def _tracked(task) -> dict:
+    """The case's tracking data (request, job, dates; never medical fields), known everywhere in the case."""
+    return dict(task.workflow.top_workflow.data.get(TRACKING_KEY) or {})
+
+
 def _recipient(session, case_row, data: dict) -> str:
     name = data.get("requester_name")
     if isinstance(name, str) and name.strip():
@@ -146,7 +152,7 @@ def prepare(session, deployed, case_row, task, task_row, clean: dict, actor: Act
     kind = config.kinds.get(key) if config else None
     if kind is None:
         raise ValidationFailed({"_form": f"this step names letter {key!r}, which the jurisdiction does not define"})
-    data = {**task.data, **clean}
+    data = {**_tracked(task), **task.data, **clean}
     if not kind.applies(data):
         return None
     empty = {name: "write this part of the letter" for name in kind.required
@@ -216,7 +222,7 @@ def draft(service, task_id: str, actor_name: str, values: dict | None = None) ->
             return {"kind": key, "title": key, "html": None, "error": f"letter {key!r} is not defined"}
         form = deployed.form(row.form_key)
         entries = {k: v for k, v in (values or {}).items() if form is None or k in form.fields}
-        data = {**task.data, **entries}
+        data = {**_tracked(task), **task.data, **entries}
         try:
             letter_date = choose_date(kind, entries, row.created_at, deployed.jurisdiction.calendar)
         except ValidationFailed:
@@ -313,7 +319,8 @@ def reissue(service, case_id, letter_id, actor_name: str, changes: dict) -> int:
         if empty:
             raise ValidationFailed(empty)
         task = runtime.find_task(deployed.load_workflow(case), old.task_id)
-        data = {**(task.data if task is not None else {}), **clean, **old.dates}
+        data = {**(_tracked(task) if task is not None else {}), **(task.data if task is not None else {}), **clean,
+                **old.dates}
         ctx = context(deployed, case, kind, old.letter_date, dict(old.dates), data, actor.display_name, old.role,
                       _recipient(s, case, data), version=old.version + 1)
         html, pdf = _render_both(deployed, kind, ctx)
