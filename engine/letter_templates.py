@@ -122,6 +122,8 @@ def parse_letters(cfg: dict) -> tuple[LetterConfig | None, list[tuple[str, str]]
 # -- date helpers -------------------------------------------------------------------------------
 def long_date(value) -> str:
     """ "2026-07-25" (or a date) as "July 25, 2026"."""
+    if isinstance(value, str) and value.startswith("["):
+        return value  # a draft's placeholder for a date not entered yet
     d = value if isinstance(value, date) else parse_date(str(value))
     return f"{d:%B} {d.day}, {d.year}"
 

@@ -106,6 +106,14 @@ def render(deployed, kind: LetterKind, ctx: dict) -> str:
     return render_html(files, kind.template, ctx, config.stylesheet)
 
 
+def _placeholders(form) -> dict:
+    """What a draft shows for a part not written yet: the field's title in brackets (unticked for a checkbox)."""
+    if form is None:
+        return {}
+    return {name: False if spec.get("type") == "boolean" else f"[{spec.get('title', name)}]"
+            for name, spec in form.fields.items() if spec.get("type") in ("string", "boolean")}
+
+
 def _tracked(task) -> dict:
     """The case's tracking data (request, job, dates; never medical fields), known everywhere in the case."""
     return dict(task.workflow.top_workflow.data.get(TRACKING_KEY) or {})
@@ -222,7 +230,7 @@ def draft(service, task_id: str, actor_name: str, values: dict | None = None) ->
             return {"kind": key, "title": key, "html": None, "error": f"letter {key!r} is not defined"}
         form = deployed.form(row.form_key)
         entries = {k: v for k, v in (values or {}).items() if form is None or k in form.fields}
-        data = {**_tracked(task), **task.data, **entries}
+        data = {**_placeholders(form), **_tracked(task), **task.data, **entries}
         try:
             letter_date = choose_date(kind, entries, row.created_at, deployed.jurisdiction.calendar)
         except ValidationFailed:
@@ -239,6 +247,14 @@ def draft(service, task_id: str, actor_name: str, values: dict | None = None) ->
 
 
 # -- reading ----------------------------------------------------------------------------------------------
+def _check_visible(session, actor: Actor, case) -> None:
+    """A case the actor may not see answers 404, as if it did not exist (its letters reveal a disability)."""
+    try:
+        check_view_case(session, actor, case)
+    except Forbidden:
+        raise NotFound(f"no case {case.id}") from None
+
+
 def _info(row: Letter) -> LetterInfo:
     return LetterInfo(row.id, row.case_id, row.kind, row.title, row.letter_date, row.version,
                       row.superseded_by is not None, row.superseded_by, row.supersedes_id, row.medical,
@@ -250,7 +266,7 @@ def list_letters(service, case_id, actor_name: str) -> list[LetterInfo]:
     with service.db.transaction() as s:
         actor = access.load_actor(s, actor_name)
         case = load_case(s, case_id, with_workflow=False)
-        check_view_case(s, actor, case)
+        _check_visible(s, actor, case)
         allowed = may_see_confidential(actor, service.registry.get(s, case.definition_id), case)
         rows = s.execute(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).scalars().all()
         return [_info(r) for r in rows if allowed or not r.medical]
@@ -267,7 +283,7 @@ def open_letter(service, case_id, letter_id, actor_name: str, fmt: str = "pdf") 
     with service.db.transaction() as s:
         actor = access.load_actor(s, actor_name)
         case = load_case(s, case_id, with_workflow=False)
-        check_view_case(s, actor, case)
+        _check_visible(s, actor, case)
         row = s.get(Letter, wanted) if 0 < wanted < 2**31 else None
         if row is None or row.case_id != case.id:
             raise NotFound(f"no letter {letter_id} in case {case.id}")
@@ -295,7 +311,7 @@ def reissue(service, case_id, letter_id, actor_name: str, changes: dict) -> int:
     with service.db.transaction() as s:
         actor = access.load_actor(s, actor_name)
         case = load_case(s, case_id)
-        check_view_case(s, actor, case)
+        _check_visible(s, actor, case)
         try:
             old = s.get(Letter, int(letter_id))
         except (TypeError, ValueError):
