@@ -13,6 +13,7 @@ import click
 from engine import clock
 from engine.errors import DefinitionError, RaflowError, ValidationFailed
 
+from .cli_letters import COMMANDS as LETTER_COMMANDS
 from .context import Context, to_jsonable
 
 
@@ -360,6 +361,9 @@ def demo(c: Context):
 from .cli_security import register as _register_security  # noqa: E402 - issue 8 commands
 
 _register_security(cli, case, user)
+
+for _command in LETTER_COMMANDS:  # issue 11: raflow case letters / letter / correct-letter
+    case.add_command(_command)
 
 
 def main(argv=None):

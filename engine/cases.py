@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import access, clock, incidents, permissions, runtime
+from . import access, clock, incidents, letters, permissions, runtime
 from .definitions import Registry
 from .errors import Conflict, Forbidden, LimitExceeded, NotFound, RaflowError, ScriptError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
@@ -171,9 +171,13 @@ class CaseService:
                        if k in clean and not (form and k in form.confidential_fields)}
             if tracked:  # before the step's scripts run, so a script's track() can refine a form value
                 workflow.data.setdefault(TRACKING_KEY, {}).update(tracked)
-            with _engine_errors():
-                runtime.complete_user_task(workflow, task, clean)
+            letter = letters.prepare(s, deployed, case, task, row, clean, actor)
             shown = access.redact(clean, form.confidential_fields if form else frozenset(), False)
+            with _engine_errors():
+                runtime.complete_user_task(workflow, task, {**clean, **letters.case_data_of(letter)} if letter
+                                           else clean)
+            if letter:  # before the case's own events, so the history ends with the case closing
+                letters.store(s, case, letter, actor, row)
             save_case(s, case, workflow, deployed, actor.name,
                       [("task_completed", task_id, {"task": row.title, "data": shown})])
             return case.id

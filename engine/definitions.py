@@ -61,6 +61,12 @@ def read_folder(path: str | os.PathLike) -> Bundle:
         if file.suffix == ".bpmn" or file.name == CONFIG_NAME:
             files[file.name] = _read_text(file)
             display[file.name] = str(file)
+    letters = folder / "letters"
+    if letters.is_dir():
+        for file in sorted(letters.iterdir()):
+            if file.is_file() and file.suffix in (".html", ".css"):
+                files[f"letters/{file.name}"] = _read_text(file)
+                display[f"letters/{file.name}"] = str(file)
     forms_dir = folder / f"../../forms/{folder.name}"
     if CONFIG_NAME in files:
         jur, _ = parse_config(files[CONFIG_NAME], str(folder / CONFIG_NAME), folder.name)
@@ -91,6 +97,7 @@ class Deployed:
     def __init__(self, version_id: int, content_hash: str, bundle: Bundle):
         self.version_id = version_id
         self.content_hash = content_hash
+        self.bundle_files = bundle.files
         self.jurisdiction: Jurisdiction = parse_config(bundle.files[CONFIG_NAME], CONFIG_NAME)[0]
         self.forms: dict[str, Form] = {}
         for name in bundle.form_names():

@@ -11,6 +11,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from . import letter_lint
 from .errors import Problem
 from .forms import parse_form
 from .jurisdiction import CONFIG_NAME, Jurisdiction, _line_of, parse_config
@@ -99,6 +100,7 @@ class BundleLinter:
             self.add(CONFIG_NAME, 1, None, "the folder has no .bpmn files")
         if self.roots and not any(p.message.startswith("BPMN schema") for p in self.problems):
             self._spiff()
+        letter_lint.check_letters(self)
         return self.problems
 
     def _config(self):
@@ -177,6 +179,7 @@ class BundleLinter:
             self.add(name, task.sourceline, tid, f"form {key!r} not found ({self.bundle.forms_shown}/{key}.json)")
         elif key not in self.forms:
             self.add(name, task.sourceline, tid, f"form {key!r} is not a valid form (see its own errors)")
+        letter_lint.check_task(self, name, task, NS)
 
     def _text(self, name, element, text, mode, what):
         eid = element.get("id") if element is not None else None

@@ -251,4 +251,5 @@ class Document(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-from . import security_store  # noqa: E402, F401 - incidents, sessions, sign-in throttle (issue 8)
+# Models of other concerns join Base.metadata here: letters (issue 11); incidents, sessions, throttle (issue 8).
+from . import letter_store, security_store  # noqa: E402, F401

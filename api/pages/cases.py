@@ -32,6 +32,9 @@ EVENT_TEXT = {
     "document_uploaded": "Document added",
     "document_downloaded": "Document downloaded",
     "confidential_viewed": "Confidential information viewed",
+    "letter_issued": "Letter issued",
+    "letter_reissued": "Corrected letter issued",
+    "letter_downloaded": "Letter downloaded",
 }
 
 
@@ -58,6 +61,8 @@ def describe(event: dict, roles: dict, names: dict) -> str:
         what = {"task": "on a task page", "case_data": "case data", "document": "a medical document"}
         fields = ", ".join(d.get("fields") or [])
         return what.get(d.get("what"), str(d.get("what", ""))) + (f": {fields}" if fields else "")
+    if kind.startswith("letter_"):
+        return f"letter {d.get('letter')}: {str(d.get('kind', '')).replace('_', ' ')}, version {d.get('version')}"
     if kind == "case_withdrawn":
         return str(d.get("reason") or "")
     return ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from engine import casefile, queries
+from engine import casefile, letters, queries
 from engine.access import REQUESTER
 from engine.errors import Conflict, LimitExceeded, ScriptError, ValidationFailed
 from engine.forms import Form, coerce_text_input
@@ -55,7 +55,7 @@ def inbox():
                            descending=descending, sort_labels=SORT_LABELS, filtered=bool(role or due or text))
 
 
-def _task_page(view: dict, *, errors=None, raw=None, status=200, notice=None):
+def _task_page(view: dict, *, errors=None, raw=None, status=200, notice=None, entries=None):
     me = actor()
     svc = cases()
     case = queries.case_row(svc, me, view["case_id"])
@@ -64,9 +64,10 @@ def _task_page(view: dict, *, errors=None, raw=None, status=200, notice=None):
     allowed = casefile.may_see_confidential(me, deployed, row)
     fields = build_fields(form, view.get("values") or {}, errors, raw, hide_confidential=not allowed) if form else []
     step = next((st for st in case.steps if st.task_id == view["id"]), None)
+    draft = letters.draft(svc, view["id"], me.name, entries)  # the step's letter from current data and entries
     return render_template("task.html", task=view, case=case, form=form, fields=fields, errors=errors or {},
                            top_errors=form_errors(form, errors or {}), step=step, notice=notice,
-                           mine=view["assignee"] == me.name), status
+                           mine=view["assignee"] == me.name, draft=draft), status
 
 
 @bp.get("/tasks/<task:task_id>")
@@ -88,16 +89,19 @@ def complete(task_id):
         version = int(request.form.get("case_version", ""))
     except ValueError:
         version = None
+    raw.pop("action", None)
+    if request.form.get("action") == "preview":  # re-render the letter draft with the entries; nothing is saved
+        return _task_page(view, raw=raw, entries=data)
     try:
         case_id = svc.complete(task_id, me.name, data, expected_version=version)
     except ValidationFailed as err:
-        return _task_page(view, errors=err.errors, raw=raw, status=422)
+        return _task_page(view, errors=err.errors, raw=raw, status=422, entries=data)
     except ScriptError as err:  # the diagram failed after this step (e.g. over a limit): nothing was saved
         element = str(err).split(":", 1)[0]
         shown = str(err) if isinstance(err, LimitExceeded) else f"the diagram failed at step {element}"
         return _task_page(view, errors={"_procedure": f"The procedure could not continue: {shown}. Nothing was "
                                                       "saved; please tell the procedure's administrator."},
-                          raw=raw, status=422)
+                          raw=raw, status=422, entries=data)
     except Conflict as err:
         fresh = svc.get_task(task_id, me.name)  # raises Conflict/NotFound again if the task is gone
         return _task_page(fresh, raw=raw, status=409,

@@ -25,8 +25,8 @@ def init_app(app) -> Api:
     })
     api = Api(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    from . import cases, definitions, documents, tasks
+    from . import cases, definitions, documents, letters, tasks
 
-    for module in (cases, tasks, documents, definitions):
+    for module in (cases, tasks, documents, definitions, letters):
         api.register_blueprint(module.blp)
     return api

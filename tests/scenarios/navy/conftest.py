@@ -163,7 +163,7 @@ class Navy:
                   job_offer_response_date=self.s.today())
 
     def placement_letter(self):
-        self.s.do("supervisor", "task_placement_letter", placement_letter_date=self.s.today(),
+        self.s.do("supervisor", "task_placement_letter", approval_letter_date=self.s.today(),
                   deciding_official="Sam Supervisor")
 
     def to_cannot_accommodate(self):
@@ -178,8 +178,8 @@ class Navy:
         self.s.do("ogc", "task_ogc_denial_review", ogc_review="sufficient" if ok else "insufficient",
                   ogc_reviewer="Oakley General Counsel", ogc_review_date=self.s.today())
 
-    def denial_letter(self):
-        self.s.do("supervisor", "task_denial_letter", denial_letter_date=self.s.today(),
+    def denial_letter(self, dated=None):
+        self.s.do("supervisor", "task_denial_letter", denial_letter_date=dated or self.s.today(),
                   deciding_official="Sam Supervisor", denial_reason_statement="See the enclosed analysis",
                   redress_notice_included=True, bargaining_unit_employee=True, administrative_grievance_covered=True)
 

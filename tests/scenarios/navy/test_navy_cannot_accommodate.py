@@ -80,6 +80,9 @@ def test_elections_not_returned_in_7_days_end_in_denial(navy):
     assert s.open() == {"task_denial_letter"}
     t = s.tracking
     assert (t["decision"], t["denial_basis"]) == ("denied", "reassignment_declined")
+    assert "denial_date" not in t  # recorded from the denial letter's date, when it is issued
+    s.denial_letter()  # Saturday 2026-02-14; the EEO counselor date crosses the end of February
+    t = s.tracking
     assert (t["denial_date"], t["eeo_counselor_deadline"]) == ("2026-02-14", "2026-03-31")
 
 
@@ -96,9 +99,9 @@ def test_declining_reassignment_ends_in_denial_with_the_eeo_counselor_date(navy)
     s.ogc_denial_review()
     assert s.open() == {"task_denial_letter"}
     letter = s.data("task_denial_letter")
-    assert (letter["denial_date"], letter["eeo_counselor_deadline"]) == ("2026-02-09", "2026-03-26")
     assert letter["denial_basis"] == "reassignment_declined"
     s.denial_letter()
+    assert (s.tracking["denial_date"], s.tracking["eeo_counselor_deadline"]) == ("2026-02-09", "2026-03-26")
     case = s.case()
     assert (case["status"], case["summary"]["outcome"]) == ("closed", "Denied")
     t = case["summary"]["tracking"]

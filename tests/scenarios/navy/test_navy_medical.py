@@ -141,9 +141,10 @@ def test_documents_not_provided_lead_to_denial_with_abeyance_counted(navy):
     assert s.open() == {"task_denial_letter"}
     t = s.tracking
     assert (t["decision"], t["denial_basis"]) == ("denied", "medical_documentation_not_provided")
+    s.denial_letter()
+    t = s.tracking
     assert (t["denial_date"], t["eeo_counselor_deadline"]) == ("2026-02-25", "2026-04-11")
     assert (t["days_to_process"], t["decision_deadline_met"]) == (5, True)
-    s.denial_letter()
     case = s.case()
     assert (case["status"], case["summary"]["outcome"]) == ("closed", "Denied")
 

@@ -289,7 +289,8 @@ class SantaCruz:
 
     def committee_notice(self):
         self.do("committee", "com_notify", committee_notice_date=self.s.today(), department_notified=True,
-                  employee_notified=True, complaint_rights_given=True)
+                  employee_notified=True, complaint_rights_given=True,
+                  committee_notice_text="The committee found a placement that meets your restrictions.")
 
     def committee(self, finding: str):
         """IV.1-IV.3: review, concur, finding, EEO Officer consultation, notice to department and employee."""
