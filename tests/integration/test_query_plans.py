@@ -31,7 +31,7 @@ def test_inbox_streams_read_their_own_index_in_due_order(sqlite_db):
         text = plan(sqlite_db, inbox._select([where, Task.due_at.is_not(None)])
                     .order_by(*inbox._dated_order(False)).limit(50))
         assert f"task USING INDEX {index}" in text, text
-        assert "SCAN task" not in text and "B-TREE FOR ORDER BY" not in text.split("ix_")[0], text
+        assert "SCAN task" not in text and "TEMP B-TREE" not in text, text  # ties too come in index order
         overdue = plan(sqlite_db, select(func.count()).select_from(Task).where(where, Task.due_at <= NOW))
         assert index in overdue and "SCAN task" not in overdue, overdue
 
