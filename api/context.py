@@ -14,7 +14,6 @@ class Context:
 
     def __init__(self, database_url_option: str | None = None):
         self._option = database_url_option
-        clock.install()
         clock.set_clock(clock.clock_from_env())
 
     @cached_property
@@ -34,6 +33,7 @@ class Context:
         from engine.cases import CaseService
         from engine.definitions import Registry
 
+        clock.install()  # SpiffWorkflow's timers read our clock (imports SpiffWorkflow: only when cases run)
         return CaseService(self.db, Registry())
 
 

@@ -112,46 +112,62 @@ def svc_tz(svc):
 
 # -- cloning ---------------------------------------------------------------------------------------
 def clone(db, templates: list[int], total: int, requesters: list[tuple[str, str]], batch: int = 2000) -> None:
-    """Copy the template cases until there are `total` cases: every column of every row, fresh UUIDs."""
-    from sqlalchemy import select
+    """Copy the template cases until there are `total` cases: every column of every row. The case, its
+    tasks and timers get fresh UUIDs, written into the workflow JSON too (a clone completes like any
+    case); the history rows are copied in SQL (INSERT ... SELECT through a map of clone to template),
+    keeping the template's task ids in them (history only names the steps)."""
+    from sqlalchemy import Column, Integer, MetaData, Table, select
 
     from engine.projections import search_text
     from engine.store import Case, Event, Task, Timer
 
     tc, tt, tm, te = Case.__table__, Task.__table__, Timer.__table__, Event.__table__
+    clone_map = Table("bench_clone_map", MetaData(), Column("case_id", Integer, primary_key=True),
+                      Column("template_id", Integer))
+    with db.engine.begin() as conn:
+        clone_map.drop(conn, checkfirst=True)
+        clone_map.create(conn)
     with db.engine.connect() as conn:
         cases = {r.id: dict(r._mapping) for r in conn.execute(select(tc).where(tc.c.id.in_(templates)))}
         tasks = {i: [dict(r._mapping) for r in conn.execute(select(tt).where(tt.c.case_id == i))] for i in templates}
         timers = {i: [dict(r._mapping) for r in conn.execute(select(tm).where(tm.c.case_id == i))] for i in templates}
-        events = {i: [dict(r._mapping) for r in conn.execute(select(te).where(te.c.case_id == i))] for i in templates}
         next_id = max(cases) + 1
-    raw = {i: cases[i]["workflow"] for i in templates}
+    # each template's JSON cut at its UUIDs: a clone is a join with fresh ones
+    parts = {i: UUID_RE.split(cases[i]["workflow"]) for i in templates}
+    found = {i: UUID_RE.findall(cases[i]["workflow"]) for i in templates}
+    event_columns = [c.name for c in te.c if c.name not in ("id", "case_id")]
+    copy_events = (te.insert().from_select(["case_id", *event_columns], select(
+        clone_map.c.case_id, *[te.c[n] for n in event_columns])
+        .select_from(clone_map.join(te, te.c.case_id == clone_map.c.template_id))))
     made = len(templates)
     while made < total:
-        rows_c, rows_t, rows_m, rows_e = [], [], [], []
+        rows_c, rows_t, rows_m, rows_map = [], [], [], []
         for _ in range(min(batch, total - made)):
             template = templates[made % len(templates)]
             new_id, made = next_id, made + 1
             next_id += 1
-            ids = {u: str(uuid.uuid4()) for u in set(UUID_RE.findall(raw[template]))}
-            fresh = ids.__getitem__
+            ids = {u: str(uuid.uuid4()) for u in set(found[template])}
+            pieces = parts[template]
+            text = "".join(p + (ids[u] if k < len(found[template]) else "")
+                           for k, (p, u) in enumerate(zip(pieces, found[template] + [""], strict=True)))
             name, display = requesters[new_id % len(requesters)]
             title = f"Reasonable accommodation request from {display}"
-            row = dict(cases[template], id=new_id, requester=name, title=title,
-                       workflow=UUID_RE.sub(lambda m, fresh=fresh: fresh(m.group(0)), raw[template]))
-            rows_c.append(row)
+            rows_c.append(dict(cases[template], id=new_id, requester=name, title=title, workflow=text))
             rows_t += [dict(t, id=ids.get(t["id"], t["id"]), case_id=new_id, requester=name,
                             search=search_text(title, t["title"], display)) for t in tasks[template]]
             rows_m += [dict(t, id=ids.get(t["id"], t["id"]), case_id=new_id) for t in timers[template]]
-            rows_e += [dict({k: v for k, v in e.items() if k != "id"}, case_id=new_id,
-                            task_id=ids.get(e["task_id"], e["task_id"])) for e in events[template]]
+            rows_map.append({"case_id": new_id, "template_id": template})
         with db.engine.begin() as conn:
             conn.execute(tc.insert(), rows_c)
             if rows_t:
                 conn.execute(tt.insert(), rows_t)
             if rows_m:
                 conn.execute(tm.insert(), rows_m)
-            conn.execute(te.insert(), rows_e)
+            conn.execute(clone_map.insert(), rows_map)
+            conn.execute(copy_events)
+            conn.execute(clone_map.delete())
+    with db.engine.begin() as conn:
+        clone_map.drop(conn)
 
 
 # -- building one database -------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def _count(s, where) -> int:
 
 def _due_key(r):
     return (r.due_at is None, r.due_at.replace(tzinfo=None) if r.due_at else _FAR, r.created_at.replace(tzinfo=None),
-            r.case_id, r.id)
+            r.id)
 
 
 def inbox_page(service, actor_name: str, *, scope: str = "all", role: str | None = None, due: str | None = None,
@@ -146,7 +146,7 @@ def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, 
 
 
 def _dated_order(descending: bool):
-    columns = (Task.due_at, Task.created_at, Task.case_id, Task.id)
+    columns = (Task.due_at, Task.created_at, Task.id)  # exactly the stream indexes' order: no sort step
     return [c.desc() if descending else c.asc() for c in columns]
 
 

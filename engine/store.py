@@ -138,10 +138,10 @@ class Task(Base):
     search: Mapped[str | None] = mapped_column(Text)  # casefolded case title, step, requester name
 
     __table_args__ = (
-        Index("ix_task_assignee_due", "assignee", "due_at"),
-        Index("ix_task_queue_due", "jurisdiction", "role", "due_at",
+        Index("ix_task_assignee_due", "assignee", "due_at", "created_at", "id"),
+        Index("ix_task_queue_due", "jurisdiction", "role", "due_at", "created_at", "id",
               sqlite_where=text("assignee IS NULL"), postgresql_where=text("assignee IS NULL")),
-        Index("ix_task_requester_due", "requester", "due_at",
+        Index("ix_task_requester_due", "requester", "due_at", "created_at", "id",
               sqlite_where=text("assignee IS NULL"), postgresql_where=text("assignee IS NULL")),
         Index("ix_task_case_role", "case_id", "role"),
     )

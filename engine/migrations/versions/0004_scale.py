@@ -39,10 +39,10 @@ def upgrade():
     _fill_next_due(conn)
     _swap(conn, "workflow", "workflow_z", sa.LargeBinary)
     op.create_index("ix_case_jurisdiction_status_next_due", "ra_case", ["jurisdiction", "status", "next_due"])
-    op.create_index("ix_task_assignee_due", "task", ["assignee", "due_at"])
-    op.create_index("ix_task_queue_due", "task", ["jurisdiction", "role", "due_at"],
+    op.create_index("ix_task_assignee_due", "task", ["assignee", "due_at", "created_at", "id"])
+    op.create_index("ix_task_queue_due", "task", ["jurisdiction", "role", "due_at", "created_at", "id"],
                     sqlite_where=sa.text("assignee IS NULL"), postgresql_where=sa.text("assignee IS NULL"))
-    op.create_index("ix_task_requester_due", "task", ["requester", "due_at"],
+    op.create_index("ix_task_requester_due", "task", ["requester", "due_at", "created_at", "id"],
                     sqlite_where=sa.text("assignee IS NULL"), postgresql_where=sa.text("assignee IS NULL"))
     op.create_index("ix_task_case_role", "task", ["case_id", "role"])
     op.create_index("ix_event_case_actor", "event", ["case_id", "actor"])
