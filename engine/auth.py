@@ -91,11 +91,6 @@ def authenticate(db, name: str, password: str) -> Actor | None:
         return _actor(row)
 
 
-def session_stamp(password_hash: str | None) -> str:
-    """A short fingerprint of the password hash kept in the session: a password change signs out."""
-    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
-
-
 def issue_token(db, name: str) -> str:
     """A new API token for the user (printed once; only its hash is kept)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,15 @@ from engine.store import Document
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 PDF = b"%PDF-1.7\n%medical letter\n"
-DOCX = b"PK\x03\x04" + b"\x00" * 40
+def _docx() -> bytes:
+    """A real (minimal) zip: office files are opened to check their unpacked size (issue 8)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+DOCX = _docx()
 
 
 def upload(api, user, case_id, content, name, doc_type="letter"):

@@ -244,3 +244,20 @@ def test_office_file_that_inflates_past_the_limit_is_refused(api):
 
 def test_new_browser_helper_still_signs_in(app):
     assert Browser(app, "rob").get("/requests").status_code == 200
+
+
+def test_pages_follow_the_404_and_403_rules(api, signed_in):
+    """The pages answer like the API: 404 for a case or task the actor may not know exists, 403 (styled
+    page) on a case they see for an action their role may not take; nothing changes."""
+    from webclient import first_task
+
+    case = start(api, "rob")
+    task = first_task(api, "clara", case["id"])
+    clara, ruth = signed_in("clara"), signed_in("ruth")
+    r = clara.post(f"/cases/{case['id']}/withdraw", data={"confirm": "yes", "reason": "asked by phone"})
+    assert r.status_code == 403 and "may not withdraw" in r.text and "<main" in r.text
+    assert 'action="/cases/{}/withdraw"'.format(case["id"]) not in clara.get(f"/cases/{case['id']}").text
+    assert ruth.get(f"/tasks/{task['id']}").status_code == 404
+    assert ruth.post(f"/cases/{case['id']}/withdraw", data={"confirm": "yes"}).status_code == 404
+    assert ruth.get(f"/cases/{case['id']}").status_code == 404
+    assert api("rob", "GET", f"/cases/{case['id']}").json["status"] == "open"
