@@ -343,6 +343,11 @@ def demo(c: Context):
         click.echo(line)
 
 
+from .cli_studio import register as register_studio  # noqa: E402  (invariants, scenario, diff, migrate)
+
+register_studio(cli)
+
+
 def main(argv=None):
     try:
         cli.main(args=argv, prog_name="raflow", standalone_mode=False)

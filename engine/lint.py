@@ -13,6 +13,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from .errors import Problem
 from .forms import parse_form
+from .invariants import check_roots
 from .jurisdiction import CONFIG_NAME, Jurisdiction, _line_of, parse_config
 from .scripting import check_text
 
@@ -98,6 +99,9 @@ class BundleLinter:
             self.add(CONFIG_NAME, 1, None, "the folder has no .bpmn files")
         if self.roots and not any(p.message.startswith("BPMN schema") for p in self.problems):
             self._spiff()
+        if self.jurisdiction is not None and self.roots and not self.problems:
+            self.problems.extend(check_roots(self.roots, self.jurisdiction, self.bundle.files[CONFIG_NAME],
+                                             CONFIG_NAME, {n: self.shown(n) for n in self.bundle.files}))
         return self.problems
 
     def _config(self):
