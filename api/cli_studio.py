@@ -31,5 +31,47 @@ def invariants(path, include_disabled):
 
 def register(cli: click.Group) -> None:
     """Add the studio commands to the `raflow` group (one line in api/cli.py)."""
-    for command in (invariants,):
+    for command in (invariants, scenario):
         cli.add_command(command)
+
+
+@click.group("scenario")
+def scenario():
+    """Scenarios policy staff write (processes/<jurisdiction>/scenarios/*.yaml)."""
+
+
+@scenario.command("run")
+@click.argument("path", type=click.Path())
+@click.option("--draft", is_flag=True, help="run against the folder's own files instead of the deployed version")
+@click.pass_obj
+def scenario_run(c, path, draft):
+    """Run a jurisdiction folder's scenarios; each failing step says what was expected and what happened."""
+    from engine.scenarios import read_scenarios, run
+
+    bundle = _bundle_for(c, path, draft)
+    scenarios = read_scenarios(path)
+    if not scenarios:
+        raise click.ClickException(f"{path}/scenarios: no scenario files (*.yaml)")
+    results = run(bundle, scenarios)
+    for result in results:
+        click.echo(str(result))
+    failed = sum(not r.passed for r in results)
+    click.echo(f"{len(results) - failed} passed, {failed} failed", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _bundle_for(c, path, draft):
+    """The folder's files (the draft being edited) or the jurisdiction's latest deployed version."""
+    from engine.definitions import Bundle, read_folder
+
+    folder = read_folder(path)
+    if draft:
+        return folder
+    from engine.definitions import list_versions
+
+    versions = list_versions(c.db, folder.folder_name)
+    if not versions:
+        raise click.ClickException(f"no version of {folder.folder_name!r} is deployed in this database "
+                                   "(deploy it, or use --draft to run against the folder)")
+    return Bundle(versions[-1].bundle["files"], folder.folder_name)
