@@ -31,7 +31,7 @@ def invariants(path, include_disabled):
 
 def register(cli: click.Group) -> None:
     """Add the studio commands to the `raflow` group (one line in api/cli.py)."""
-    for command in (invariants, scenario):
+    for command in (invariants, scenario, migrate):
         cli.add_command(command)
 
 
@@ -75,3 +75,32 @@ def _bundle_for(c, path, draft):
         raise click.ClickException(f"no version of {folder.folder_name!r} is deployed in this database "
                                    "(deploy it, or use --draft to run against the folder)")
     return Bundle(versions[-1].bundle["files"], folder.folder_name)
+
+
+@click.command("migrate")
+@click.option("--jurisdiction", required=True)
+@click.option("--case", "case_ids", multiple=True, help="only this case (repeatable)")
+@click.option("--dry-run", is_flag=True, help="list each running case of an older version: can move / cannot, why")
+@click.option("--as", "actor", default="cli", help="who moves the cases (recorded in each case's history)")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def migrate(c, jurisdiction, case_ids, dry_run, actor, as_json):
+    """Move running cases to the jurisdiction's latest deployed version (each case in one transaction)."""
+    import json
+
+    from engine import case_migration
+    from engine.definitions import Registry
+
+    registry = Registry()
+    if dry_run:
+        moves = [m for cid in case_ids for m in case_migration.plan(c.db, registry, jurisdiction, cid)] if case_ids \
+            else case_migration.plan(c.db, registry, jurisdiction)
+    else:
+        moves = case_migration.migrate(c.db, registry, jurisdiction, actor, list(case_ids) or None)
+    if as_json:
+        click.echo(json.dumps([m.as_dict() for m in moves], indent=2))
+        return
+    for move in moves:
+        click.echo(str(move))
+    if not moves:
+        click.echo(f"no running case of {jurisdiction} is on an older version", err=True)
