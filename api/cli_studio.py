@@ -31,7 +31,7 @@ def invariants(path, include_disabled):
 
 def register(cli: click.Group) -> None:
     """Add the studio commands to the `raflow` group (one line in api/cli.py)."""
-    for command in (invariants, scenario, migrate):
+    for command in (invariants, scenario, migrate, diff):
         cli.add_command(command)
 
 
@@ -104,3 +104,32 @@ def migrate(c, jurisdiction, case_ids, dry_run, actor, as_json):
         click.echo(str(move))
     if not moves:
         click.echo(f"no running case of {jurisdiction} is on an older version", err=True)
+
+
+@click.command("diff")
+@click.argument("path", type=click.Path())
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def diff(c, path, as_json):
+    """What a jurisdiction folder changes against its latest deployed version, in words."""
+    import json
+
+    from engine.definitions import list_versions, read_folder
+    from engine.jurisdiction import CONFIG_NAME, parse_config
+    from engine.procedure_diff import diff_bundles
+
+    folder = read_folder(path)
+    versions = list_versions(c.db, folder.folder_name)
+    if not versions:
+        raise click.ClickException(f"no version of {folder.folder_name!r} is deployed in this database "
+                                   f"(deploy it first: raflow deploy {path})")
+    deployed = versions[-1]
+    jur = parse_config(folder.files.get(CONFIG_NAME, ""), CONFIG_NAME)[0]
+    changes = diff_bundles(deployed.bundle["files"], folder.files, jur.role_for_lane if jur else (lambda lane: lane))
+    if as_json:
+        click.echo(json.dumps({"against_version": deployed.id, "changes": [ch.as_dict() for ch in changes]},
+                              indent=2, default=str))
+        return
+    for change in changes:
+        click.echo(str(change))
+    click.echo(f"{len(changes)} change(s) against {folder.folder_name} version {deployed.id}", err=True)
