@@ -212,3 +212,4 @@ class Document(Base):
     storage_name: Mapped[str] = mapped_column(String(128), unique=True)
     uploaded_by: Mapped[str] = mapped_column(String(128))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+from . import studio_store  # noqa: E402,F401  (studio tables in the metadata)
