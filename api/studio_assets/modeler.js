@@ -35,6 +35,7 @@ async function colourDifferences(modeler, deployedXml, list) {
 async function startModeler(holder) {
   const textarea = document.getElementById('file-text');
   const form = textarea.form;
+  holder.hidden = false;  // drawn into a visible container, so the canvas has a size
   const modeler = new BpmnModeler({
     container: '#studio-canvas',
     propertiesPanel: { parent: '#studio-properties' },
@@ -43,12 +44,12 @@ async function startModeler(holder) {
   try {
     await modeler.importXML(textarea.value);
   } catch (err) {
+    holder.hidden = true;
     document.getElementById('modeler-status').textContent =
       `The diagram could not be drawn (${err.message}); edit its XML below.`;
     return;
   }
-  holder.hidden = false;
-  modeler.get('canvas').zoom('fit-viewport');
+  try { modeler.get('canvas').zoom('fit-viewport'); } catch (e) { /* an empty diagram has no extent */ }
   const canvas = modeler.get('canvas');
   const registry = modeler.get('elementRegistry');
   readJSON('studio-problems').forEach((id) => { if (registry.get(id)) { canvas.addMarker(id, 'studio-problem'); } });
