@@ -30,6 +30,7 @@ EVENT_TEXT = {
     "document_uploaded": "Document added",
     "document_downloaded": "Document downloaded",
     "confidential_viewed": "Confidential information viewed",
+    "case_migrated": "Moved to a newer version of the procedure",
 }
 
 
