@@ -273,6 +273,6 @@ def test_a_navy_copy_with_a_denial_rerouted_around_counsel_fails_with_that_path_
 def test_raflow_invariants_says_which_hold_and_which_are_disabled(capsys):
     code, out, err = run_cli(capsys, "invariants", str(ROOT / "processes" / "navy"))
     assert code == 0 and out == ""
-    assert "ok: 3 invariant(s) hold" in err and "1 disabled: denial_passes_counsel" in err
+    assert "ok: 4 invariant(s) hold" in err and "1 disabled: denial_passes_counsel" in err
     code, out, _ = run_cli(capsys, "invariants", "--include-disabled", str(ROOT / "processes" / "navy"))
     assert code == 1 and "denial_passes_counsel" in out and "script_not_provided" in out
