@@ -10,11 +10,15 @@ SCALE ?= --quick
 
 .PHONY: install run test lint bench clean
 
-$(STAMP): pyproject.toml package.json package-lock.json
+$(STAMP): pyproject.toml package.json package-lock.json api/studio_assets/modeler.js api/studio_assets/modeler.css
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	npm ci --no-audit --no-fund --loglevel=error
+	# the studio's modeler (bpmn-js + properties panel + differ), served from our host
+	node_modules/.bin/esbuild api/studio_assets/modeler.js api/studio_assets/modeler.css --bundle --minify \
+	  --outdir=api/static/studio --loader:.woff=dataurl --loader:.woff2=dataurl --loader:.ttf=dataurl \
+	  --loader:.eot=dataurl --loader:.svg=dataurl --log-level=warning
 	touch $(STAMP)
 
 install: $(STAMP)

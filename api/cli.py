@@ -365,6 +365,10 @@ _register_security(cli, case, user)
 for _command in LETTER_COMMANDS:  # issue 11: raflow case letters / letter / correct-letter
     case.add_command(_command)
 
+from .cli_studio import register as register_studio  # noqa: E402  (invariants, scenario, diff, migrate)
+
+register_studio(cli)
+
 
 def main(argv=None):
     try:

@@ -14,6 +14,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from . import letter_lint
 from .errors import Problem
 from .forms import parse_form
+from .invariants import check_roots
 from .jurisdiction import CONFIG_NAME, Jurisdiction, _line_of, parse_config
 from .limits import MAX_CYCLE_REPEATS, MIN_CYCLE_SECONDS
 from .scripting import check_text
@@ -101,6 +102,9 @@ class BundleLinter:
         if self.roots and not any(p.message.startswith("BPMN schema") for p in self.problems):
             self._spiff()
         letter_lint.check_letters(self)
+        if self.jurisdiction is not None and self.roots and not self.problems:
+            self.problems.extend(check_roots(self.roots, self.jurisdiction, self.bundle.files[CONFIG_NAME],
+                                             CONFIG_NAME, {n: self.shown(n) for n in self.bundle.files}))
         return self.problems
 
     def _config(self):

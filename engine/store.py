@@ -251,5 +251,6 @@ class Document(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-# Models of other concerns join Base.metadata here: letters (issue 11); incidents, sessions, throttle (issue 8).
-from . import letter_store, security_store  # noqa: E402, F401
+# Models of other concerns join Base.metadata here: letters (issue 11); incidents, sessions,
+# throttle (issue 8); studio drafts and publications (issue 14).
+from . import letter_store, security_store, studio_store  # noqa: E402, F401

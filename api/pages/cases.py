@@ -35,6 +35,7 @@ EVENT_TEXT = {
     "letter_issued": "Letter issued",
     "letter_reissued": "Corrected letter issued",
     "letter_downloaded": "Letter downloaded",
+    "case_migrated": "Moved to a newer version of the procedure",
 }
 
 

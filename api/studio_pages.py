@@ -1,0 +1,293 @@
+"""The policy studio pages: per jurisdiction its diagrams, forms, parameters and versions; a draft to edit
+(diagram modeler, form JSON with a live preview, config), its checks (lint, invariants, scenarios, the
+difference from the deployed version), publishing with a note, moving running cases, new variants.
+
+Only a policy role (`[admin] policy_roles`, default the coordinator) of the jurisdiction may use it; to
+anyone else the pages do not exist (404). Every page works without JavaScript: the modeler and the
+live preview enhance a textarea that posts the same form.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from engine import case_migration, studio
+from engine.errors import Conflict, DefinitionError, NotFound
+from engine.forms import parse_form
+from engine.jurisdiction import CONFIG_NAME, parse_config
+
+from .auth import login_required
+from .formview import build_fields
+from .web import actor, cases, db
+
+bp = Blueprint("studio", __name__, url_prefix="/studio")
+ROOT_PROCESSES = None  # set by init_app from the app config (scenario files of a fresh draft)
+
+
+def _deployed_config(jurisdiction):
+    svc = cases()
+    with svc.db.transaction() as s:
+        try:
+            return svc.registry.current(s, jurisdiction)
+        except NotFound:
+            return None
+
+
+def _allowed(jurisdiction: str):
+    """(deployed or None, draft or None) if the signed-in user may use the studio for it, else 404."""
+    me = actor()
+    deployed = _deployed_config(jurisdiction)
+    draft = studio.get_draft(db(), jurisdiction)
+    if deployed is not None and me.jurisdiction == jurisdiction:
+        j = deployed.jurisdiction
+        if me.roles & studio.policy_roles(j.config, j.roles):
+            return deployed, draft
+    if deployed is None and draft is not None and _variant_owner(draft, me):
+        return None, draft
+    abort(404)
+
+
+def _variant_owner(draft, me) -> bool:
+    """A new variant (not yet published) belongs to the policy users of the jurisdiction it was made by."""
+    source = _deployed_config(me.jurisdiction)
+    if source is None:
+        return False
+    j = source.jurisdiction
+    return bool(me.roles & studio.policy_roles(j.config, j.roles))
+
+
+def _parameters(config_text: str) -> list[dict]:
+    """[parameters] with the comment beside each (its documented meaning)."""
+    out, inside = [], False
+    for line in config_text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped == "[parameters]"
+            continue
+        m = re.match(r"^([a-z][a-z0-9_]*)\s*=\s*([^#]*?)\s*(?:#\s*(.*))?$", stripped) if inside else None
+        if m:
+            out.append({"name": m.group(1), "value": m.group(2), "meaning": m.group(3) or ""})
+    return out
+
+
+@bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("studio.jurisdiction", key=actor().jurisdiction))
+
+
+@bp.get("/<key>")
+@login_required
+def jurisdiction(key):
+    deployed, draft = _allowed(key)
+    files = draft.files if deployed is None else _bundle_files(key)
+    return render_template("studio/jurisdiction.html", key=key, deployed=deployed, draft=draft,
+                           diagrams=sorted(n for n in files if n.endswith(".bpmn")),
+                           forms=sorted(n[len("forms/"):-len(".json")] for n in files if n.startswith("forms/")),
+                           parameters=_parameters(files.get(CONFIG_NAME, "")),
+                           versions=studio.versions(db(), key))
+
+
+def _bundle_files(key) -> dict:
+    with db().transaction() as s:
+        version = studio.latest_version(s, key)
+        return dict(version.bundle["files"]) if version else {}
+
+
+@bp.post("/<key>/draft/start")
+@login_required
+def start(key):
+    _allowed(key)
+    folder = f"{ROOT_PROCESSES}/{key}/scenarios" if ROOT_PROCESSES else None
+    studio.start_draft(db(), key, actor().name, folder)
+    flash("Draft started: a copy of the deployed version. Nothing you change is live until you publish.", "info")
+    return redirect(url_for("studio.draft", key=key))
+
+
+def _draft_or_404(key):
+    deployed, draft = _allowed(key)
+    if draft is None:
+        abort(404)
+    return deployed, draft
+
+
+@bp.get("/<key>/draft")
+@login_required
+def draft(key, scenario_results=None, publish_problems=None, status=200):
+    deployed, draft = _draft_or_404(key)
+    problems = studio.lint_draft(draft)
+    return render_template("studio/draft.html", key=key, deployed=deployed, draft=draft, problems=problems,
+                           changes=studio.diff_draft(db(), draft), scenario_results=scenario_results,
+                           publish_problems=publish_problems), status
+
+
+@bp.get("/<key>/draft/file/<path:name>")
+@login_required
+def edit_file(key, name, text=None, problems=None, status=200):
+    deployed, draft = _draft_or_404(key)
+    if name not in draft.files and text is None:
+        abort(404)
+    text = draft.files.get(name, "") if text is None else text
+    lint = [p for p in studio.lint_draft(draft) if p.file == name]
+    preview = _preview(name, text) if name.startswith("forms/") else None
+    deployed_xml = None
+    if name.endswith(".bpmn"):
+        deployed_xml = _bundle_files(key).get(name)
+    return render_template("studio/file.html", key=key, name=name, text=text, problems=problems or [],
+                           lint=lint, preview=preview, deployed_xml=deployed_xml,
+                           kind="bpmn" if name.endswith(".bpmn") else "form" if name.startswith("forms/")
+                           else "config" if name == CONFIG_NAME else "scenario"), status
+
+
+def _preview(name, text):
+    key = name[len("forms/"):-len(".json")]
+    form, _ = parse_form(key, text)
+    return (form, build_fields(form)) if form else None
+
+
+@bp.post("/<key>/draft/file/<path:name>")
+@login_required
+def save_file(key, name):
+    _draft_or_404(key)
+    text = request.form.get("text", "").replace("\r\n", "\n")
+    if request.form.get("action") == "preview":
+        return edit_file(key, name, text=text)
+    try:
+        studio.save_file(db(), key, name, text, actor().name)
+    except DefinitionError as err:
+        return edit_file(key, name, text=text, problems=err.problems, status=422)
+    flash(f"Saved {name} in the draft.", "info")
+    return redirect(url_for("studio.edit_file", key=key, name=name))
+
+
+@bp.post("/<key>/draft/preview")
+@login_required
+def preview_form(key):
+    """The page a form JSON makes (for the live preview): an HTML fragment, or its errors."""
+    _draft_or_404(key)
+    text = request.form.get("text", "")
+    name = request.form.get("name", "forms/preview.json")
+    form, messages = parse_form(name[len("forms/"):-len(".json")] or "preview", text)
+    return render_template("studio/_preview.html", preview=(form, build_fields(form)) if form else None,
+                           messages=messages)
+
+
+@bp.get("/<key>/draft.zip")
+@login_required
+def download(key):
+    _, draft = _draft_or_404(key)
+    return Response(studio.to_zip(draft), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{key}-draft.zip"'})
+
+
+@bp.post("/<key>/draft/upload")
+@login_required
+def upload(key):
+    _draft_or_404(key)
+    upload = request.files.get("folder")
+    if upload is None or not upload.filename:
+        return _draft_error(key, [("upload", "choose the zip of a jurisdiction folder to upload")])
+    try:
+        files = studio.files_from_zip(upload.read(), key)
+        studio.replace_files(db(), key, files, actor().name)
+    except DefinitionError as err:
+        return _draft_error(key, [(str(p.file), f"{p.file}:{p.line or 1}: {p.message}") for p in err.problems])
+    flash(f"Uploaded {len(files)} files into the draft.", "info")
+    return redirect(url_for("studio.draft", key=key))
+
+
+def _draft_error(key, errors):
+    for _, message in errors:
+        flash(f"Not uploaded: {message}", "error")
+    return draft(key, status=422)
+
+
+@bp.post("/<key>/draft/scenarios")
+@login_required
+def run_scenarios(key):
+    _, d = _draft_or_404(key)
+    try:
+        results = studio.run_draft_scenarios(d)
+    except DefinitionError as err:
+        return draft(key, publish_problems=err.problems, status=422)
+    except Exception as err:  # noqa: BLE001 - a scenario file error is shown, never a 500
+        flash(f"The scenarios could not run: {err}", "error")
+        return draft(key, status=422)
+    return draft(key, scenario_results=results)
+
+
+@bp.post("/<key>/draft/publish")
+@login_required
+def publish(key):
+    _draft_or_404(key)
+    try:
+        version = studio.publish(db(), key, actor().name, request.form.get("note", ""))
+    except DefinitionError as err:
+        return draft(key, publish_problems=err.problems, status=422)
+    except Conflict as err:
+        flash(str(err), "error")
+        return draft(key, status=409)
+    flash(f"Published version {version.id}. Running cases stay on their version until you move them.", "info")
+    return redirect(url_for("studio.migrate_page", key=key))
+
+
+@bp.post("/<key>/draft/discard")
+@login_required
+def discard(key):
+    _draft_or_404(key)
+    studio.discard_draft(db(), key)
+    flash("Draft discarded.", "info")
+    return redirect(url_for("studio.jurisdiction", key=key))
+
+
+@bp.get("/<key>/migrate")
+@login_required
+def migrate_page(key, moves=None):
+    deployed, _ = _allowed(key)
+    if deployed is None:
+        abort(404)
+    plan = case_migration.plan(db(), cases().registry, key)
+    return render_template("studio/migrate.html", key=key, plan=plan, moves=moves)
+
+
+@bp.post("/<key>/migrate")
+@login_required
+def migrate(key):
+    deployed, _ = _allowed(key)
+    if deployed is None:
+        abort(404)
+    chosen = request.form.getlist("case") if request.form.get("which") != "all" else None
+    if chosen is not None and not chosen:
+        flash("Choose the cases to move, or move all that can.", "error")
+        return redirect(url_for("studio.migrate_page", key=key))
+    moves = case_migration.migrate(db(), cases().registry, key, actor().name, chosen)
+    moved = sum(m.moved for m in moves)
+    flash(f"Moved {moved} case(s) to version {deployed.version_id}.", "info")
+    return migrate_page(key, moves=moves)
+
+
+@bp.post("/<key>/variant")
+@login_required
+def variant(key):
+    _allowed(key)
+    new_key = request.form.get("new_key", "").strip()
+    try:
+        studio.new_variant(db(), key, new_key, request.form.get("name", "").strip(),
+                           request.form.get("timezone", "").strip(), actor().name)
+    except (DefinitionError, Conflict, NotFound) as err:
+        problems = getattr(err, "problems", None) or []
+        flash(f"No variant created: {problems[0].message if problems else err}", "error")
+        return redirect(url_for("studio.jurisdiction", key=key))
+    flash(f"Variant {new_key} created as a draft from {key}.", "info")
+    return redirect(url_for("studio.draft", key=new_key))
+
+
+def init_app(app) -> None:
+    global ROOT_PROCESSES
+    from pathlib import Path
+
+    ROOT_PROCESSES = app.config.get("PROCESSES_PATH", str(Path(__file__).resolve().parent.parent / "processes"))
+    app.register_blueprint(bp)
+    app.jinja_env.globals["studio_config"] = lambda text: parse_config(text, CONFIG_NAME)[0]

@@ -1,0 +1,201 @@
+"""The policy studio pages (/studio): who may use them, drafts that are never live, located errors for bad
+files and uploads, lint and invariants listed, scenarios run on the draft, the difference in words,
+publishing with a note, moving running cases, and a new variant from a copy."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from webclient import PASSWORD, Browser
+
+from api.app import create_app
+from engine import auth
+from engine.cases import CaseService
+from engine.definitions import Registry, deploy, read_folder
+from engine.store import Case, DefinitionVersion
+from engine.users import add_user
+
+ROOT = Path(__file__).resolve().parents[2]
+RECORD = dict(requester_name="Pat Doe", requester_type="employee", how_received="supervisor",
+              received_by_name="Sam Supervisor", request_mode="oral", request_date="2026-01-16",
+              accommodation_requested="Screen reader software", written_confirmation="requester", expedited=False)
+
+
+@pytest.fixture
+def navy(sqlite_db, frozen, tmp_path):
+    """(app, service): the shipped Navy folder deployed; a coordinator (policy role), a supervisor, a requester."""
+    db = sqlite_db
+    deploy(db, read_folder(ROOT / "processes" / "navy"))
+    service = CaseService(db, Registry())
+    for name, role in [("casey", "coordinator"), ("sam", "supervisor"), ("pat", "requester"), ("olly", "ogc")]:
+        add_user(db, service.registry, name, [role], "navy")
+        auth.set_password(db, name, PASSWORD)
+    app = create_app({"DATABASE_URL": db.url, "CLOCK": frozen, "TESTING": True,
+                      "INSTANCE_PATH": str(tmp_path / "instance"), "DOCUMENTS_PATH": str(tmp_path / "docs"),
+                      "PROCESSES_PATH": str(ROOT / "processes")})
+    return app, service
+
+
+@pytest.fixture
+def casey(navy):
+    return Browser(navy[0], "casey")
+
+
+def waiting_case(service) -> int:
+    """A Navy case waiting at 'Forward the request to the RA Coordinator (1-4)'."""
+    case_id = service.start_case("navy", "navy_ra", "pat")
+    task = next(t for t in service.list_tasks("sam") if t.case_id == case_id)
+    service.complete(task.id, "sam", RECORD)
+    return case_id
+
+
+def test_the_studio_shows_diagrams_forms_parameters_and_versions(casey):
+    r = casey.get("/studio/", follow_redirects=True)
+    assert r.status_code == 200
+    page = r.text
+    assert "Policy studio: Department of the Navy" in page
+    assert "navy_ra.bpmn" in page and "navy_cannot_accommodate.bpmn" in page
+    assert "<code>decision_days</code></td><td>45</td><td>4-1, 4-6: decide and implement" in page
+    assert "Start a draft" in page
+
+
+@pytest.mark.parametrize("user", ["sam", "pat", "olly"])
+def test_anyone_without_a_policy_role_gets_404(navy, user):
+    browser = Browser(navy[0], user)
+    for path in ["/studio/navy", "/studio/navy/draft", "/studio/navy/migrate", "/studio/santa_cruz"]:
+        assert browser.get(path).status_code == 404, path
+
+
+def test_a_draft_is_never_live_and_bad_files_leave_it_unchanged(navy, casey):
+    _, service = navy
+    r = casey.post("/studio/navy/draft/start", follow_redirects=True)
+    assert r.status_code == 200 and "No problems: lint and every invariant pass." in r.text
+    assert "No changes yet." in r.text
+    assert "scenarios/approval.yaml" in r.text  # the folder's scenarios come with the draft
+
+    r = casey.post("/studio/navy/draft/file/navy_ra.bpmn", data={"text": "<bpmn:definitions"})
+    assert r.status_code == 422
+    assert "Not saved: the draft is unchanged" in r.text and "navy_ra.bpmn:1: -: not well-formed XML" in r.text
+    r = casey.post("/studio/navy/draft/file/forms/task_forward.json", data={"text": '{"type": "object",'})
+    assert r.status_code == 422 and "forms/task_forward.json:1:" in r.text
+    r = casey.post("/studio/navy/draft/file/forms/x.json", data={"text": '{"type": "object", "properties": 3}'})
+    assert r.status_code == 422
+    r = casey.post("/studio/navy/draft/file/jurisdiction.toml", data={"text": "key = \n"})
+    assert r.status_code == 422 and "not valid TOML" in r.text
+    r = casey.get("/studio/navy/draft")
+    assert "No changes yet." in r.text
+    # nothing was deployed by editing
+    with service.db.transaction() as s:
+        assert s.execute(select(func.count()).select_from(DefinitionVersion)).scalar() == 1
+
+
+def test_upload_errors_are_located_and_a_downloaded_folder_uploads_back(casey):
+    casey.post("/studio/navy/draft/start")
+    r = casey.post("/studio/navy/draft/upload", data={"folder": (io.BytesIO(b"not a zip"), "x.zip")},
+                   content_type="multipart/form-data")
+    assert r.status_code == 422 and "Not uploaded: upload:1: not a zip file" in r.text
+
+    zipped = casey.get("/studio/navy/draft.zip")
+    assert zipped.status_code == 200 and zipped.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(zipped.data)).namelist()
+    assert "processes/navy/jurisdiction.toml" in names and "forms/navy/navy_withdrawal_confirmation.json" in names
+
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(zipped.data)) as src, zipfile.ZipFile(broken, "w") as out:
+        for name in src.namelist():
+            text = src.read(name)
+            if name == "processes/navy/navy_medical.bpmn":
+                text = text.replace(b"</bpmn:definitions>", b"")
+            out.writestr(name, text)
+    r = casey.post("/studio/navy/draft/upload", data={"folder": (io.BytesIO(broken.getvalue()), "navy.zip")},
+                   content_type="multipart/form-data")
+    assert r.status_code == 422 and "processes/navy/navy_medical.bpmn:" in r.text and "not well-formed XML" in r.text
+
+    stray = io.BytesIO()
+    with zipfile.ZipFile(stray, "w") as out:
+        out.writestr("navy/jurisdiction.toml", "key = 'navy'")
+    r = casey.post("/studio/navy/draft/upload", data={"folder": (io.BytesIO(stray.getvalue()), "navy.zip")},
+                   content_type="multipart/form-data")
+    assert r.status_code == 422 and "not under processes/navy/ or forms/navy/" in r.text
+
+    r = casey.post("/studio/navy/draft/upload", data={"folder": (io.BytesIO(zipped.data), "navy.zip")},
+                   content_type="multipart/form-data", follow_redirects=True)
+    assert r.status_code == 200 and f"Uploaded {len(names)} files into the draft." in r.text
+    assert "No changes yet." in r.text
+
+
+def test_change_a_timer_check_run_scenarios_publish_with_a_note_and_move_a_running_case(navy, casey):
+    _, service = navy
+    case_id = waiting_case(service)
+    casey.post("/studio/navy/draft/start")
+    xml = casey.get("/studio/navy/draft/file/navy_ra.bpmn")
+    assert xml.status_code == 200 and 'id="studio-canvas"' in xml.text
+    text = (ROOT / "processes" / "navy" / "navy_ra.bpmn").read_text()
+    old = 'name="Two business days passed (1-4)"'
+    assert old in text
+    r = casey.post("/studio/navy/draft/file/navy_ra.bpmn",
+                   data={"text": text.replace(old, 'name="Forwarding overdue (1-4)"')}, follow_redirects=True)
+    assert r.status_code == 200 and "Saved navy_ra.bpmn in the draft." in r.text
+
+    page = casey.get("/studio/navy/draft").text
+    assert "No problems: lint and every invariant pass." in page
+    assert "renamed &#39;Two business days passed (1-4)&#39; -&gt; &#39;Forwarding overdue (1-4)&#39;" in page
+
+    r = casey.post("/studio/navy/draft/scenarios")
+    assert r.status_code == 200
+    assert "PASS scenarios/approval.yaml: Approved and implemented within 45 days" in r.text
+    assert "PASS scenarios/withdrawal.yaml" in r.text
+
+    r = casey.post("/studio/navy/draft/publish", data={"note": ""})
+    assert r.status_code == 422 and "say why you publish" in r.text
+    r = casey.post("/studio/navy/draft/publish", data={"note": "Clearer timer name (1-4)"}, follow_redirects=True)
+    assert r.status_code == 200 and "Published version 2." in r.text
+    assert f"Case {case_id}:" in r.text and "can move" in r.text
+    versions = casey.get("/studio/navy").text
+    assert "Clearer timer name (1-4)" in versions and "casey" in versions
+
+    r = casey.post("/studio/navy/migrate", data={"which": "all"})
+    assert r.status_code == 200 and f"case {case_id} (version 1 -&gt; 2): moved" in r.text
+    with service.db.transaction() as s:
+        assert s.execute(select(Case.definition_id).where(Case.id == case_id)).scalar() == 2
+    history = service.get_case(case_id, "casey")["history"]
+    assert [e["detail"]["to_version"] for e in history if e["kind"] == "case_migrated"] == [2]
+
+
+def test_publish_refuses_a_draft_that_breaks_an_invariant(navy, casey):
+    _, service = navy
+    casey.post("/studio/navy/draft/start")
+    text = (ROOT / "processes" / "navy" / "navy_cannot_accommodate.bpmn").read_text()
+    old = 'sourceRef="gw_ogc_analysis" targetRef="task_deeo_review"'
+    assert old in text
+    broken = text.replace(old, 'sourceRef="gw_ogc_analysis" targetRef="gw_employee"')
+    r = casey.post("/studio/navy/draft/file/navy_cannot_accommodate.bpmn", data={"text": broken},
+                   follow_redirects=True)
+    assert r.status_code == 200  # a draft may be wrong while it is edited
+    page = casey.get("/studio/navy/draft").text
+    assert "invariant &#39;cannot_accommodate_passes_deeo&#39; (Navy manual 4-7)" in page
+    r = casey.post("/studio/navy/draft/publish", data={"note": "skip DEEO"})
+    assert r.status_code == 422 and "Not published" in r.text
+    with service.db.transaction() as s:
+        assert s.execute(select(func.count()).select_from(DefinitionVersion)).scalar() == 1
+
+
+def test_form_preview_and_a_new_variant(navy, casey):
+    casey.post("/studio/navy/draft/start")
+    r = casey.post("/studio/navy/draft/preview", data={
+        "name": "forms/x.json",
+        "text": '{"title": "Try", "type": "object", "properties": {"when": {"type": "string", "format": "date", '
+                '"title": "When did it start"}}}'})
+    assert r.status_code == 200 and "When did it start" in r.text and 'type="date"' in r.text
+    r = casey.post("/studio/navy/variant", data={"new_key": "navy_pacific", "name": "Navy Region Pacific",
+                                                 "timezone": "Pacific/Honolulu"}, follow_redirects=True)
+    assert r.status_code == 200 and "Variant navy_pacific created" in r.text
+    config = casey.get("/studio/navy_pacific/draft/file/jurisdiction.toml").text
+    assert 'key = &#34;navy_pacific&#34;' in config and "Pacific/Honolulu" in config
+    r = casey.post("/studio/navy/variant", data={"new_key": "Bad Key", "name": "x", "timezone": "UTC"},
+                   follow_redirects=True)
+    assert "No variant created: key must be a lower-case identifier" in r.text
