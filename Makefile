@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+DEMO_CASES ?= 40
 
 .PHONY: install run test lint bench clean
 
@@ -21,7 +22,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/raflow init-db
 	for d in processes/*/; do if [ -f "$$d/jurisdiction.toml" ]; then $(BIN)/raflow deploy "$$d" || exit 1; fi; done
-	$(BIN)/raflow demo
+	$(BIN)/raflow demo --cases $(DEMO_CASES) --if-empty
 	trap 'kill 0' EXIT INT TERM; $(BIN)/raflow worker & $(BIN)/raflow serve --host $(HOST) --port $(PORT)
 
 test: install

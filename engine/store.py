@@ -212,3 +212,6 @@ class Document(Base):
     storage_name: Mapped[str] = mapped_column(String(128), unique=True)
     uploaded_by: Mapped[str] = mapped_column(String(128))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+from . import report_models  # noqa: E402,F401 - report tables (report_fact, export_record) join the metadata
