@@ -74,6 +74,7 @@ ACCOMMODATIONS = ["Screen reader software", "Ergonomic workstation", "Modified w
 UNITS = {"navy": ["NAVSEA", "NAVAIR", "NAVFAC", "NAVWAR", "BUMED"],
          "santa_cruz": ["Health Services Agency", "Public Works", "Human Services", "Parks", "Information Services"]}
 FUTURE_WORDS = ("due", "extended", "end_date", "expected", "reply")
+VARIED = {"purpose", "chosen_accommodation_type"}  # enums that change no route: vary them for the breakdowns
 
 
 @dataclass
@@ -105,6 +106,7 @@ class Walker:
             for role in u.roles or ():
                 self.by_role.setdefault(role, u.name)
         self.requesters = self._requesters()
+        self.start_day: date | None = None
 
     def _requesters(self) -> list[str]:
         names = []
@@ -143,7 +145,7 @@ class Walker:
         if name in prefer and (not spec.get("enum") or prefer[name] in spec["enum"]):
             return prefer[name]
         if spec.get("enum"):
-            return spec["enum"][0]
+            return self.rng.choice(spec["enum"]) if name in VARIED else spec["enum"][0]
         if kind == "boolean":
             return False
         if kind in ("number", "integer"):
@@ -153,6 +155,8 @@ class Walker:
             items = spec.get("items", {})
             return items.get("enum", [])[:1] if items.get("enum") else []
         if spec.get("format") == "date":
+            if name == "request_date" and self.start_day:
+                return self.start_day.isoformat()
             future = any(w in name for w in FUTURE_WORDS) and name != "request_date"
             return (self.today() + timedelta(days=14 if future else 0)).isoformat()
         if spec.get("format") == "email":
@@ -185,6 +189,7 @@ class Walker:
     def run(self, goal: str, start_day: date, max_steps: int = 60) -> CaseRun:
         plan = GOALS[self.key][goal]
         run = CaseRun(self.key, goal)
+        self.start_day = start_day
         if not self._set(start_day):
             run.stopped_because = "starts in the future"
             return run

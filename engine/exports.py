@@ -50,8 +50,8 @@ def columns(deployed) -> list[tuple[str, str]]:
     hidden = confidential_fields(deployed)
     tracked = [(f"tracking.{k}", k.replace("_", " ").capitalize())
                for k in deployed.jurisdiction.tracking_fields if k not in hidden]
-    return [("case_id", "Case"), ("status", "Status"), *tracked,
-            *[(f"fact.{k}", h) for k, h in FACT_COLUMNS], ("documents", "Documents")]
+    facts = [(f"fact.{k}", h) for k, h in FACT_COLUMNS if k not in deployed.jurisdiction.tracking_fields]
+    return [("case_id", "Case"), ("status", "Status"), *tracked, *facts, ("documents", "Documents")]
 
 
 def _in_period(start: date, end: date):
