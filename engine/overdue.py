@@ -13,11 +13,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from . import clock
-from .queries import display_names
+from .queries import DUE_SOON_DAYS, deadline_of, display_names
 from .report_models import ReportFact
 from .store import Case, Task
-
-DUE_SOON_DAYS = 3
 
 
 @dataclass
@@ -31,10 +29,7 @@ class DueItem:
     holder: str          # who holds it: the assignee's name, or the role's queue
     due: date
     days_late: int       # > 0 overdue by that many days; <= 0 due in -days_late days
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_late > 0
+    overdue: bool        # the deadline has passed (a step's: the end of its due day)
 
 
 def step_rows(conn, jurisdiction: str, horizon: datetime):
@@ -71,14 +66,15 @@ def dashboard(db, jurisdiction, soon_days: int = DUE_SOON_DAYS) -> list[tuple[tu
         names = display_names(s, {r.assignee for r in steps if r.assignee})
     roles = jurisdiction.roles
     for r in steps:
-        due = cal.local_date(r.due_at)
+        d = deadline_of(cal, r.due_at, now, soon_days)
         title = roles.get(r.role, r.role)
         holder = names.get(r.assignee, r.assignee) if r.assignee else f"unclaimed ({title} queue)"
-        items.append(DueItem("step", r.case_id, r.case_title, r.title, r.role, title, holder, due,
-                             (today - due).days))
+        items.append(DueItem("step", r.case_id, r.case_title, r.title, r.role, title, holder, d.due_date,
+                             -d.days_left, d.overdue))
     for r in clocks:
+        d = deadline_of(cal, r.due_on, now, soon_days)
         items.append(DueItem("clock", r.case_id, r.case_title, "Decision deadline (case clock)", "", "Case clock",
-                             "the open steps of the case", r.due_on, (today - r.due_on).days))
+                             "the open steps of the case", r.due_on, -d.days_left, d.overdue))
     groups: dict[tuple[str, str], list[DueItem]] = {}
     for item in sorted(items, key=lambda i: (i.due, i.case_id)):
         groups.setdefault((item.step, item.role_title), []).append(item)
