@@ -178,8 +178,8 @@ def _group_keys(conn, jurisdiction, col, start, end) -> list:
     rows = conn.execute(select(col).where(T.c.jurisdiction == jurisdiction, T.c.received_on <= end,
                                           or_(T.c.received_on >= start, T.c.decided_on >= start,
                                               T.c.withdrawn_on >= start, T.c.state == "pending"))
-                        .group_by(col).order_by(col).limit(MAX_GROUPS))
-    return [r[0] for r in rows]
+                        .group_by(col).limit(MAX_GROUPS))
+    return sorted((r[0] for r in rows), key=lambda k: (k is None, str(k)))  # "not recorded" last on every database
 
 
 def timeliness(db, jurisdiction, start: date, end: date, by: str | None = None) -> dict:
