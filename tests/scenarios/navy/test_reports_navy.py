@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from report_cases import build
 
 from engine import reports
+from engine.report_models import ReportFact
+from engine.store import Case, DefinitionVersion, User
 
 PERIOD = (date(2026, 1, 1), date(2026, 3, 31))
 
@@ -52,3 +55,22 @@ def test_breakdowns_and_distribution(navy):
     empty = reports.timeliness(navy.db, navy.config, date(2025, 1, 1), date(2025, 1, 31))
     assert (empty["received"], empty["decided"], empty["percent_timely"]) == (0, 0, None)
     assert empty["days_to_process"]["median"] is None
+
+
+@pytest.mark.postgres
+def test_the_same_figures_on_postgresql(navy, postgres_db):
+    """The report's SQL (window functions for the median and p90, integer division, boolean sums) gives the
+    same figures on PostgreSQL: the cases' rows are copied there as stored, then both are asked."""
+    build(navy)
+    tables = [DefinitionVersion.__table__, User.__table__, Case.__table__, ReportFact.__table__]
+    with navy.db.engine.connect() as src, postgres_db.engine.begin() as dst:
+        for table in tables:
+            rows = [dict(r._mapping) for r in src.execute(table.select())]
+            dst.execute(table.insert(), rows)
+    for by in (None, "month", "type"):
+        on_pg = reports.timeliness(postgres_db, navy.config, *PERIOD, by=by)
+        assert on_pg == reports.timeliness(navy.db, navy.config, *PERIOD, by=by)
+    assert on_pg["days_to_process"] == {"median": 25, "p90": 50, "max": 50, "count": 6}
+    assert on_pg["percent_timely"] == 66.7
+    with postgres_db.engine.connect() as conn:
+        assert [b["count"] for b in reports.histogram(conn, "navy", *PERIOD)] == [2, 2, 1, 1, 0, 0]
