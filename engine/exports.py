@@ -83,6 +83,7 @@ def rows(db, deployed, start: date, end: date, doc_titles: dict[str, str]) -> It
     yield [h for _, h in cols]
     hidden = confidential_fields(deployed)
     fact_keys = [k for k, _ in FACT_COLUMNS]
+    getters = [_getter(key, hidden) for key, _ in cols]
     query = (select(C.c.id, C.c.status, C.c.summary, *[F.c[k] for k in fact_keys])
              .join(F, F.c.case_id == C.c.id)
              .where(F.c.jurisdiction == deployed.jurisdiction.key, _in_period(start, end)).order_by(C.c.id))
@@ -97,20 +98,24 @@ def rows(db, deployed, start: date, end: date, doc_titles: dict[str, str]) -> It
                     docs.setdefault(d.case_id, []).append(f"{doc_titles.get(d.doc_type, d.doc_type)}: {d.filename}")
             for r in batch:
                 tracking = (r.summary or {}).get("tracking") or {}
-                out = []
-                for key, _ in cols:
-                    if key == "case_id":
-                        out.append(r.id)
-                    elif key == "status":
-                        out.append(r.status)
-                    elif key.startswith("tracking."):
-                        name = key[len("tracking."):]
-                        out.append("" if name in hidden else _cell(tracking.get(name)))
-                    elif key.startswith("fact."):
-                        out.append(_cell(r._mapping[key[len("fact."):]]))
-                    else:
-                        out.append("; ".join(docs.get(r.id, [])))
-                yield out
+                yield [get(r, tracking, docs) for get in getters]
+
+
+def _getter(key: str, hidden: frozenset[str]):
+    """How one column's cell is read from (case row, tracking dict, documents by case): chosen once per export."""
+    if key == "case_id":
+        return lambda r, t, d: r.id
+    if key == "status":
+        return lambda r, t, d: r.status
+    if key.startswith("tracking."):
+        name = key[len("tracking."):]
+        if name in hidden:
+            return lambda r, t, d: ""
+        return lambda r, t, d: _cell(t.get(name))
+    if key.startswith("fact."):
+        index = 3 + [k for k, _ in FACT_COLUMNS].index(key[len("fact."):])
+        return lambda r, t, d: _cell(r[index])
+    return lambda r, t, d: "; ".join(d.get(r.id, ()))
 
 
 def _safe_text(value):

@@ -8,7 +8,9 @@ path outcomes and committee findings (Procedures I-IV). Every figure is one SQL 
 Definitions (also in README.md): received = the decision clock started in the period; decided = it
 stopped in the period (not withdrawn); withdrawn = withdrawn in the period; pending = received by the
 period's end and neither decided nor withdrawn by then. Days to process are less abeyance (Navy 4-1).
-Median is the middle value (the mean of the two middle ones for an even count), p90 the nearest rank.
+Median is the middle value (the mean of the two middle ones for an even count), p90 the nearest rank;
+both are read off the SQL frequency table of days to process (one row per distinct value), which is
+portable and far cheaper than sorting every case with window functions.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import calendar as _cal
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, null, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from .errors import Forbidden, ValidationFailed
 from .report_models import ReportFact
@@ -26,7 +28,7 @@ BREAKDOWNS = {"month": None, "type": T.c.accommodation_type, "purpose": T.c.purp
               "requester_type": T.c.requester_type, "component": T.c.component}
 DEFAULT_REPORT_ROLES = ("coordinator", "ada_coordinator", "deeo", "eeo_officer")
 MAX_PERIOD_DAYS = 3 * 366 + 1
-MAX_LATE_LISTED = 1000
+MAX_LATE_LISTED = 500  # the most days over first; `late` counts them all
 MAX_GROUPS = 60
 
 
@@ -97,29 +99,44 @@ def _between(col, start, end):
     return and_(col >= start, col <= end)
 
 
+def counts(conn, jurisdiction: str, start: date, end: date, extra=None, with_pending: bool = True) -> dict:
+    """The counts of the period, each one query through its own index (received_on, decided_on, ...)."""
+    base = [T.c.jurisdiction == jurisdiction]
+    if extra is not None:
+        base.append(extra)
+
+    def total(*conds):
+        return conn.execute(select(func.count()).select_from(T).where(*base, *conds)).scalar()
+
+    def flag(col):
+        return func.coalesce(func.sum(case((col.is_(True), 1), else_=0)), 0)
+
+    decided = conn.execute(select(func.count(), flag(T.c.timely),
+                                  func.coalesce(func.sum(case((T.c.timely.is_(False), 1), else_=0)), 0),
+                                  flag(T.c.expedited))
+                           .where(*base, _between(T.c.decided_on, start, end))).one()
+    received_by_end = T.c.received_on <= end
+    out = {
+        "received": total(_between(T.c.received_on, start, end)),
+        "decided": int(decided[0]),
+        "withdrawn": total(T.c.state == "withdrawn", _between(T.c.withdrawn_on, start, end)),
+        # pending at the end: still pending now, or decided / withdrawn only after the period
+        "pending": total(T.c.state == "pending", received_by_end) + total(T.c.decided_on > end, received_by_end)
+        + total(T.c.withdrawn_on > end, received_by_end) if with_pending else None,
+        "timely": int(decided[1]), "late": int(decided[2]), "expedited": int(decided[3]),
+    }
+    measured = out["timely"] + out["late"]
+    out["percent_timely"] = round(100.0 * out["timely"] / measured, 1) if measured else None
+    return out
+
+
 def figures(conn, jurisdiction: str, start: date, end: date, extra=None) -> dict:
     """Every figure of the report for one period (and optionally one group: `extra` is a SQL condition)."""
     base = [T.c.jurisdiction == jurisdiction]
     if extra is not None:
         base.append(extra)
-    decided = and_(T.c.state == "decided", _between(T.c.decided_on, start, end))
-
-    def count(cond):
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-    row = conn.execute(select(
-        count(_between(T.c.received_on, start, end)).label("received"),
-        count(decided).label("decided"),
-        count(and_(T.c.state == "withdrawn", _between(T.c.withdrawn_on, start, end))).label("withdrawn"),
-        count(and_(or_(T.c.decided_on.is_(None), T.c.decided_on > end),
-                   or_(T.c.withdrawn_on.is_(None), T.c.withdrawn_on > end))).label("pending"),
-        count(and_(decided, T.c.timely.is_(True))).label("timely"),
-        count(and_(decided, T.c.timely.is_(False))).label("late"),
-        count(and_(decided, T.c.expedited.is_(True))).label("expedited"),
-    ).where(*base, T.c.received_on <= end)).one()
-    out = {k: int(v) for k, v in row._mapping.items()}
-    measured = out["timely"] + out["late"]
-    out["percent_timely"] = round(100.0 * out["timely"] / measured, 1) if measured else None
+    decided = _between(T.c.decided_on, start, end)  # only a decided case has a decided_on
+    out = counts(conn, jurisdiction, start, end, extra)
     out["days_to_process"] = _distribution(conn, [*base, decided])
     out["dispositions"] = _dispositions(conn, base, decided, start, end)
     out["late_cases"] = [
@@ -143,27 +160,40 @@ def figures(conn, jurisdiction: str, start: date, end: date, extra=None) -> dict
     return out
 
 
-def _distribution(conn, conds) -> dict:
+def _frequencies(conn, conds) -> list[tuple[int, int]]:
+    """(days to process, number of cases) in SQL, through the covering decided_on index: a few hundred rows."""
     v = T.c.days_to_process
-    ranked = select(v.label("v"), func.row_number().over(order_by=v).label("rn"),
-                    func.count().over().label("n")).where(*conds, v.is_not(None)).subquery()
-    mid = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    row = conn.execute(select(func.avg(case((mid, ranked.c.v), else_=null())),
-                              func.max(case((ranked.c.rn == (9 * ranked.c.n + 9) // 10, ranked.c.v), else_=null())),
-                              func.max(ranked.c.v), func.count())).one()
-    median = None if row[0] is None else float(row[0])
-    if median is not None and median.is_integer():
-        median = int(median)
-    return {"median": median, "p90": row[1], "max": row[2], "count": int(row[3])}
+    return [(int(r[0]), int(r[1])) for r in conn.execute(
+        select(v, func.count()).where(*conds, v.is_not(None)).group_by(v).order_by(v))]
+
+
+def _distribution(conn, conds) -> dict:
+    """Median (mean of the two middle values for an even count), p90 (nearest rank) and max from the frequencies."""
+    freq = _frequencies(conn, conds)
+    n = sum(c for _, c in freq)
+    if not n:
+        return {"median": None, "p90": None, "max": None, "count": 0}
+
+    def nth(rank):  # the rank-th smallest value, 1-based
+        seen = 0
+        for value, c in freq:
+            seen += c
+            if seen >= rank:
+                return value
+        return freq[-1][0]
+
+    median = (nth((n + 1) // 2) + nth((n + 2) // 2)) / 2
+    return {"median": int(median) if median.is_integer() else median, "p90": nth(-(-9 * n // 10)),
+            "max": freq[-1][0], "count": n}
 
 
 def _dispositions(conn, base, decided, start, end) -> dict:
-    withdrawn = and_(T.c.state == "withdrawn", _between(T.c.withdrawn_on, start, end))
     out: dict = {}
-    rows = conn.execute(select(T.c.disposition, T.c.denial_basis, func.count().label("n"))
-                        .where(*base, or_(decided, withdrawn))
-                        .group_by(T.c.disposition, T.c.denial_basis).order_by(T.c.disposition, T.c.denial_basis))
-    for r in rows:
+    rows = list(conn.execute(select(T.c.disposition, T.c.denial_basis, func.count().label("n"))
+                             .where(*base, decided).group_by(T.c.disposition, T.c.denial_basis)))
+    withdrawn = conn.execute(select(func.count()).select_from(T).where(
+        *base, T.c.state == "withdrawn", _between(T.c.withdrawn_on, start, end))).scalar()
+    for r in sorted(rows, key=lambda r: (str(r.disposition), str(r.denial_basis))):
         name = r.disposition or "not_recorded"
         if name == "denied":
             by_basis = out.setdefault("denied", {"count": 0, "by_basis": {}})
@@ -171,6 +201,8 @@ def _dispositions(conn, base, decided, start, end) -> dict:
             by_basis["by_basis"][r.denial_basis or "not_recorded"] = int(r.n)
         else:
             out[name] = out.get(name, 0) + int(r.n)
+    if withdrawn:
+        out["withdrawn"] = out.get("withdrawn", 0) + int(withdrawn)
     return out
 
 
@@ -191,11 +223,11 @@ def timeliness(db, jurisdiction, start: date, end: date, by: str | None = None) 
                   "from": start.isoformat(), "to": end.isoformat(), "by": by,
                   "timely_target_percent": opts["timely_target_percent"]}
         report.update(figures(conn, jurisdiction.key, start, end))
-        annual = figures(conn, jurisdiction.key, fy_start, fy_end)
+        annual = report if (fy_start, fy_end) == (start, end) else figures(conn, jurisdiction.key, fy_start, fy_end)
         report["annual"] = {"fiscal_year": fy_name, "from": fy_start.isoformat(), "to": fy_end.isoformat(),
                             **{k: annual[k] for k in ("received", "decided", "timely", "late", "percent_timely")},
                             "days_to_process": annual["days_to_process"]}
-        report["monthly"] = [{"month": name, **_brief(figures(conn, jurisdiction.key, a, b))}
+        report["monthly"] = [{"month": name, **_brief(counts(conn, jurisdiction.key, a, b, with_pending=False))}
                              for name, a, b in months(start, end)]
         if by == "month":
             report["groups"] = [{"group": name, **figures(conn, jurisdiction.key, a, b)}
@@ -210,18 +242,14 @@ def timeliness(db, jurisdiction, start: date, end: date, by: str | None = None) 
 
 
 def _brief(f: dict) -> dict:
-    return {k: f[k] for k in ("received", "decided", "withdrawn", "pending", "timely", "late", "percent_timely")}
+    return {k: f[k] for k in ("received", "decided", "withdrawn", "timely", "late", "percent_timely")}
 
 
 def histogram(conn, jurisdiction: str, start: date, end: date,
               edges=(0, 15, 30, 45, 60, 90)) -> list[dict]:
-    """Decided cases by days to process less abeyance, in bins [0-15], [16-30], ... and over the last edge."""
-    v = T.c.days_to_process
-    bins = []
-    for lo, hi in zip(edges, edges[1:], strict=False):
-        bins.append((f"{lo if lo == 0 else lo + 1}-{hi}", and_(v >= (lo if lo == 0 else lo + 1), v <= hi)))
-    bins.append((f"over {edges[-1]}", v > edges[-1]))
-    row = conn.execute(select(*[func.coalesce(func.sum(case((cond, 1), else_=0)), 0) for _, cond in bins])
-                       .where(T.c.jurisdiction == jurisdiction, T.c.state == "decided",
-                              _between(T.c.decided_on, start, end))).one()
-    return [{"bin": label, "count": int(n)} for (label, _), n in zip(bins, row, strict=True)]
+    """Decided cases by days to process less abeyance, in bins 0-15, 16-30, ... and over the last edge."""
+    freq = _frequencies(conn, [T.c.jurisdiction == jurisdiction, _between(T.c.decided_on, start, end)])
+    bins = [(f"{lo if lo == 0 else lo + 1}-{hi}", (lo if lo == 0 else lo + 1), hi)
+            for lo, hi in zip(edges, edges[1:], strict=False)] + [(f"over {edges[-1]}", edges[-1] + 1, None)]
+    return [{"bin": label, "count": sum(c for v, c in freq if v >= lo and (hi is None or v <= hi))}
+            for label, lo, hi in bins]

@@ -100,7 +100,6 @@ class MonthSchema(ma.Schema):
     received = fields.Integer()
     decided = fields.Integer()
     withdrawn = fields.Integer()
-    pending = fields.Integer()
     timely = fields.Integer()
     late = fields.Integer()
     percent_timely = fields.Float(allow_none=True)

@@ -59,7 +59,7 @@ def test_breakdowns_and_distribution(navy):
 
 @pytest.mark.postgres
 def test_the_same_figures_on_postgresql(navy, postgres_db):
-    """The report's SQL (window functions for the median and p90, integer division, boolean sums) gives the
+    """The report's SQL (frequency tables for the median and p90, boolean sums, date ranges) gives the
     same figures on PostgreSQL: the cases' rows are copied there as stored, then both are asked."""
     build(navy)
     tables = [DefinitionVersion.__table__, User.__table__, Case.__table__, ReportFact.__table__]
