@@ -26,7 +26,7 @@ GOALS: dict[str, dict[str, dict]] = {
     "navy": {
         "approved": {"prefer": {"medical_documentation_needed": "no"}},
         "alternative": {"prefer": {"medical_documentation_needed": "no", "decision": "approve_alternative"}},
-        "late": {"prefer": {"medical_documentation_needed": "no"}, "gap": (6, 9)},
+        "late": {"prefer": {"medical_documentation_needed": "no"}, "gap": (6, 9), "old": True},
         "medical_then_approved": {"prefer": {"medical_documentation_needed": "yes"}},
         "held": {"prefer": {"medical_documentation_needed": "yes"}, "stop_form": "navy_medical_documents"},
         "expedited": {"prefer": {"medical_documentation_needed": "no", "expedited": True}},
@@ -47,7 +47,7 @@ GOALS: dict[str, dict[str, dict]] = {
                                          "outcome": "not_this_position"}},
         "industrial": {"prefer": {"path": "industrial", "requester_type": "employee"}},
         "non_industrial": {"prefer": {"path": "non_industrial", "requester_type": "employee"}},
-        "late": {"prefer": {"path": "non_industrial", "requester_type": "employee"}, "gap": (5, 8)},
+        "late": {"prefer": {"path": "non_industrial", "requester_type": "employee"}, "gap": (4, 6), "old": True},
         "not_qualified": {"prefer": {"path": "non_industrial", "requester_type": "employee", "has_disability": "no",
                                      "qpwd_result": "not_qualified"}},
         "committee": {"prefer": {"path": "non_industrial", "requester_type": "employee",
@@ -303,8 +303,13 @@ def make_demo_cases(service, count: int, months: int = 6, seed: int = 13) -> lis
             w = walkers[i % len(walkers)]
             goals = list(GOALS[w.key])
             goal = goals[(i // len(walkers)) % len(goals)]
-            recent = GOALS[w.key][goal].get("recent")
-            back = rng.randint(2, 12) if recent else rng.randint(20, max(21, months * 30))
+            plan = GOALS[w.key][goal]
+            if plan.get("recent"):
+                back = rng.randint(2, 12)
+            elif plan.get("old"):  # long enough ago for a slow case to finish late
+                back = rng.randint(max(21, months * 30 - 20), max(22, months * 30))
+            else:
+                back = rng.randint(20, max(21, months * 30))
             start = business_day_back(w.cal, w.cal.local_date(present), back)
             runs.append(w.run(goal, start))
         frozen.set(present)
