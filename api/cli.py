@@ -345,8 +345,7 @@ def demo(c: Context, n_cases, months, if_empty):
 
     for line in load_demo(c):
         click.echo(line)
-    if n_cases and if_empty and c.cases.db.engine.connect().__enter__().exec_driver_sql(
-            "SELECT 1 FROM ra_case LIMIT 1").first():
+    if n_cases and if_empty and _has_cases(c):
         click.echo("demo cases: the database already has cases; none added")
     elif n_cases:
         from .demo_cases import make_demo_cases
@@ -354,6 +353,11 @@ def demo(c: Context, n_cases, months, if_empty):
         runs = make_demo_cases(c.cases, n_cases, months)
         for r in runs:
             click.echo(f"case {r.case_id} ({r.jurisdiction}, {r.goal}): {r.steps} step(s), {r.stopped_because}")
+
+
+def _has_cases(c: Context) -> bool:
+    with c.cases.db.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT 1 FROM ra_case LIMIT 1").first() is not None
 
 
 from .cli_reports import report  # noqa: E402
