@@ -12,6 +12,7 @@ Run: .venv/bin/python bench/reports.py [--n 100000] [--database URL]. Prints fig
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -94,6 +95,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--seed-cases", type=int, default=24)
     ap.add_argument("--database", default=None)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="raflow-bench-reports-")
     db = Database(args.database or f"sqlite:///{tmp}/bench.db")
@@ -130,6 +132,8 @@ def main() -> None:
     print(f"report_year_ms: {year_ms:.0f}")
     print(f"export_peak_mb: {peak:.1f}")
     db.dispose()
+    if not args.database and not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar as _cal
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, select
 
 from .errors import Forbidden, ValidationFailed
 from .report_models import ReportFact
@@ -94,82 +94,75 @@ def months(start: date, end: date) -> list[tuple[str, date, date]]:
     return out
 
 
-# -- figures -------------------------------------------------------------------------------------
+# -- figures ------------------------------------------------------------------------------------
 def _between(col, start, end):
     return and_(col >= start, col <= end)
 
 
-def counts(conn, jurisdiction: str, start: date, end: date, extra=None, with_pending: bool = True) -> dict:
-    """The counts of the period, each one query through its own index (received_on, decided_on, ...)."""
-    base = [T.c.jurisdiction == jurisdiction]
-    if extra is not None:
-        base.append(extra)
+class _Grouped:
+    """Aggregates of one period, per group of `col` (or one group, key None): each a single SQL query
+    through the covering indexes, GROUP BY the breakdown column, so a breakdown costs the same few
+    queries as the plain report."""
 
-    def total(*conds):
-        return conn.execute(select(func.count()).select_from(T).where(*base, *conds)).scalar()
+    def __init__(self, conn, jurisdiction: str, start: date, end: date, col=None):
+        self.conn, self.start, self.end, self.col = conn, start, end, col
+        self.base = [T.c.jurisdiction == jurisdiction]
+        self.decided = _between(T.c.decided_on, start, end)  # only a decided case has a decided_on
 
-    def flag(col):
-        return func.coalesce(func.sum(case((col.is_(True), 1), else_=0)), 0)
+    def rows(self, *aggregates, by=(), where, order=()):
+        """Rows (k, *by, *aggregates) grouped by the breakdown column and `by`."""
+        key = self.col if self.col is not None else literal(None)
+        q = select(key.label("k"), *by, *aggregates).where(*self.base, *where)
+        groups = ([self.col] if self.col is not None else []) + list(by)
+        if groups:
+            q = q.group_by(*groups)
+        return self.conn.execute(q.order_by(*order)).all()
 
-    decided = conn.execute(select(func.count(), flag(T.c.timely),
-                                  func.coalesce(func.sum(case((T.c.timely.is_(False), 1), else_=0)), 0),
-                                  flag(T.c.expedited))
-                           .where(*base, _between(T.c.decided_on, start, end))).one()
-    received_by_end = T.c.received_on <= end
-    out = {
-        "received": total(_between(T.c.received_on, start, end)),
-        "decided": int(decided[0]),
-        "withdrawn": total(T.c.state == "withdrawn", _between(T.c.withdrawn_on, start, end)),
-        # pending at the end: still pending now, or decided / withdrawn only after the period
-        "pending": total(T.c.state == "pending", received_by_end) + total(T.c.decided_on > end, received_by_end)
-        + total(T.c.withdrawn_on > end, received_by_end) if with_pending else None,
-        "timely": int(decided[1]), "late": int(decided[2]), "expedited": int(decided[3]),
-    }
-    measured = out["timely"] + out["late"]
-    out["percent_timely"] = round(100.0 * out["timely"] / measured, 1) if measured else None
+    def count(self, *where) -> dict:
+        return {r.k: int(r[1]) for r in self.rows(func.count(), where=where)}
+
+
+def _flag(cond):
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def _n():
+    return func.count()
+
+
+def _counts(g: _Grouped, with_pending: bool = True) -> dict:
+    """{key: counts}: received, decided, withdrawn, pending, timely, late, expedited, percent_timely."""
+    received = g.count(_between(T.c.received_on, g.start, g.end))
+    decided = {r.k: r for r in g.rows(_n(), _flag(T.c.timely.is_(True)), _flag(T.c.timely.is_(False)),
+                                      _flag(T.c.expedited.is_(True)), where=[g.decided])}
+    withdrawn = g.count(T.c.state == "withdrawn", _between(T.c.withdrawn_on, g.start, g.end))
+    pending: dict = {}
+    if with_pending:  # pending at the end: still pending, or decided / withdrawn only after the period
+        by_end = T.c.received_on <= g.end
+        for part in (g.count(T.c.state == "pending", by_end), g.count(T.c.decided_on > g.end, by_end),
+                     g.count(T.c.withdrawn_on > g.end, by_end)):
+            for k, n in part.items():
+                pending[k] = pending.get(k, 0) + n
+    keys = set(received) | set(decided) | set(withdrawn) | set(pending) | ({None} if g.col is None else set())
+    out = {}
+    for k in keys:
+        d = decided.get(k)
+        f = {"received": received.get(k, 0), "decided": int(d[1]) if d else 0,
+             "withdrawn": withdrawn.get(k, 0), "pending": pending.get(k, 0) if with_pending else None,
+             "timely": int(d[2]) if d else 0, "late": int(d[3]) if d else 0, "expedited": int(d[4]) if d else 0}
+        measured = f["timely"] + f["late"]
+        f["percent_timely"] = round(100.0 * f["timely"] / measured, 1) if measured else None
+        out[k] = f
     return out
 
 
-def figures(conn, jurisdiction: str, start: date, end: date, extra=None) -> dict:
-    """Every figure of the report for one period (and optionally one group: `extra` is a SQL condition)."""
-    base = [T.c.jurisdiction == jurisdiction]
-    if extra is not None:
-        base.append(extra)
-    decided = _between(T.c.decided_on, start, end)  # only a decided case has a decided_on
-    out = counts(conn, jurisdiction, start, end, extra)
-    out["days_to_process"] = _distribution(conn, [*base, decided])
-    out["dispositions"] = _dispositions(conn, base, decided, start, end)
-    out["late_cases"] = [
-        {"case_id": r.case_id, "days_over": r.days_over, "late_step": r.late_step,
-         "delay_notice_sent": bool(r.delay_notice_sent), "decided_on": r.decided_on.isoformat(),
-         "days_to_process": r.days_to_process}
-        for r in conn.execute(select(T.c.case_id, T.c.days_over, T.c.late_step, T.c.delay_notice_sent,
-                                     T.c.decided_on, T.c.days_to_process)
-                              .where(*base, decided, T.c.timely.is_(False))
-                              .order_by(T.c.days_over.desc(), T.c.case_id).limit(MAX_LATE_LISTED))]
-    out["path_outcomes"] = [
-        {"path": r.path, "outcome": r.outcome, "count": int(r.n)}
-        for r in conn.execute(select(T.c.path, T.c.outcome, func.count().label("n"))
-                              .where(*base, decided, T.c.path.is_not(None))
-                              .group_by(T.c.path, T.c.outcome).order_by(T.c.path, T.c.outcome))]
-    out["committee_findings"] = [
-        {"finding": r.committee_finding, "count": int(r.n)}
-        for r in conn.execute(select(T.c.committee_finding, func.count().label("n"))
-                              .where(*base, decided, T.c.committee_finding.is_not(None))
-                              .group_by(T.c.committee_finding).order_by(T.c.committee_finding))]
-    return out
+def counts(conn, jurisdiction: str, start: date, end: date, with_pending: bool = True) -> dict:
+    return _counts(_Grouped(conn, jurisdiction, start, end), with_pending)[None]
 
 
-def _frequencies(conn, conds) -> list[tuple[int, int]]:
-    """(days to process, number of cases) in SQL, through the covering decided_on index: a few hundred rows."""
-    v = T.c.days_to_process
-    return [(int(r[0]), int(r[1])) for r in conn.execute(
-        select(v, func.count()).where(*conds, v.is_not(None)).group_by(v).order_by(v))]
-
-
-def _distribution(conn, conds) -> dict:
-    """Median (mean of the two middle values for an even count), p90 (nearest rank) and max from the frequencies."""
-    freq = _frequencies(conn, conds)
+def _distribution(freq: list[tuple[int, int]]) -> dict:
+    """Median (mean of the two middle values for an even count), p90 (nearest rank) and max of a
+    frequency table [(days, cases)] sorted by days."""
     n = sum(c for _, c in freq)
     if not n:
         return {"median": None, "p90": None, "max": None, "count": 0}
@@ -187,57 +180,83 @@ def _distribution(conn, conds) -> dict:
             "max": freq[-1][0], "count": n}
 
 
-def _dispositions(conn, base, decided, start, end) -> dict:
-    out: dict = {}
-    rows = list(conn.execute(select(T.c.disposition, T.c.denial_basis, func.count().label("n"))
-                             .where(*base, decided).group_by(T.c.disposition, T.c.denial_basis)))
-    withdrawn = conn.execute(select(func.count()).select_from(T).where(
-        *base, T.c.state == "withdrawn", _between(T.c.withdrawn_on, start, end))).scalar()
-    for r in sorted(rows, key=lambda r: (str(r.disposition), str(r.denial_basis))):
-        name = r.disposition or "not_recorded"
-        if name == "denied":
-            by_basis = out.setdefault("denied", {"count": 0, "by_basis": {}})
-            by_basis["count"] += int(r.n)
-            by_basis["by_basis"][r.denial_basis or "not_recorded"] = int(r.n)
-        else:
-            out[name] = out.get(name, 0) + int(r.n)
-    if withdrawn:
-        out["withdrawn"] = out.get("withdrawn", 0) + int(withdrawn)
+def _grouped_figures(g: _Grouped) -> dict:
+    """{key: every figure of the report} for the period's groups."""
+    out = _counts(g)
+    v = T.c.days_to_process
+    freq: dict = {}
+    for r in g.rows(_n(), by=[v], where=[g.decided, v.is_not(None)], order=[v]):
+        freq.setdefault(r.k, []).append((int(r[1]), int(r[2])))
+    disp: dict = {}
+    for r in g.rows(_n(), by=[T.c.disposition, T.c.denial_basis], where=[g.decided]):
+        disp.setdefault(r.k, []).append((r.disposition, r.denial_basis, int(r[3])))
+    late: dict = {}
+    for r in g.conn.execute(
+            select((g.col if g.col is not None else literal(None)).label("k"), T.c.case_id, T.c.days_over,
+                   T.c.late_step, T.c.delay_notice_sent, T.c.decided_on, T.c.days_to_process)
+            .where(*g.base, g.decided, T.c.timely.is_(False))
+            .order_by(T.c.days_over.desc(), T.c.case_id).limit(MAX_LATE_LISTED)):
+        late.setdefault(r.k, []).append(
+            {"case_id": r.case_id, "days_over": r.days_over, "late_step": r.late_step,
+             "delay_notice_sent": bool(r.delay_notice_sent), "decided_on": r.decided_on.isoformat(),
+             "days_to_process": r.days_to_process})
+    paths: dict = {}
+    for r in g.rows(_n(), by=[T.c.path, T.c.outcome], where=[g.decided, T.c.path.is_not(None)]):
+        paths.setdefault(r.k, []).append({"path": r.path, "outcome": r.outcome, "count": int(r[3])})
+    findings: dict = {}
+    for r in g.rows(_n(), by=[T.c.committee_finding], where=[g.decided, T.c.committee_finding.is_not(None)]):
+        findings.setdefault(r.k, []).append({"finding": r.committee_finding, "count": int(r[2])})
+    for k, f in out.items():
+        f["days_to_process"] = _distribution(freq.get(k, []))
+        f["dispositions"] = _dispositions(disp.get(k, []), f["withdrawn"])
+        f["late_cases"] = late.get(k, [])
+        f["path_outcomes"] = sorted(paths.get(k, []), key=lambda p: (str(p["path"]), str(p["outcome"])))
+        f["committee_findings"] = sorted(findings.get(k, []), key=lambda p: str(p["finding"]))
     return out
 
 
-def _group_keys(conn, jurisdiction, col, start, end) -> list:
-    rows = conn.execute(select(col).where(T.c.jurisdiction == jurisdiction, T.c.received_on <= end,
-                                          or_(T.c.received_on >= start, T.c.decided_on >= start,
-                                              T.c.withdrawn_on >= start, T.c.state == "pending"))
-                        .group_by(col).limit(MAX_GROUPS))
-    return sorted((r[0] for r in rows), key=lambda k: (k is None, str(k)))  # "not recorded" last on every database
+def figures(conn, jurisdiction: str, start: date, end: date) -> dict:
+    """Every figure of the report for one period."""
+    return _grouped_figures(_Grouped(conn, jurisdiction, start, end))[None]
+
+
+def _dispositions(rows, withdrawn: int) -> dict:
+    out: dict = {}
+    for disposition, basis, n in sorted(rows, key=lambda r: (str(r[0]), str(r[1]))):
+        name = disposition or "not_recorded"
+        if name == "denied":
+            by_basis = out.setdefault("denied", {"count": 0, "by_basis": {}})
+            by_basis["count"] += n
+            by_basis["by_basis"][basis or "not_recorded"] = n
+        else:
+            out[name] = out.get(name, 0) + n
+    if withdrawn:
+        out["withdrawn"] = out.get("withdrawn", 0) + withdrawn
+    return out
 
 
 def timeliness(db, jurisdiction, start: date, end: date, by: str | None = None) -> dict:
     """The whole report for a jurisdiction (a Jurisdiction config) and an inclusive period."""
     opts = settings(jurisdiction)
     fy_name, fy_start, fy_end = fiscal_year(end, opts["fiscal_year_start_month"])
+    key = jurisdiction.key
     with db.engine.connect() as conn:
-        report = {"jurisdiction": jurisdiction.key, "jurisdiction_name": jurisdiction.name,
+        report = {"jurisdiction": key, "jurisdiction_name": jurisdiction.name,
                   "from": start.isoformat(), "to": end.isoformat(), "by": by,
                   "timely_target_percent": opts["timely_target_percent"]}
-        report.update(figures(conn, jurisdiction.key, start, end))
-        annual = report if (fy_start, fy_end) == (start, end) else figures(conn, jurisdiction.key, fy_start, fy_end)
+        report.update(figures(conn, key, start, end))
+        annual = report if (fy_start, fy_end) == (start, end) else figures(conn, key, fy_start, fy_end)
         report["annual"] = {"fiscal_year": fy_name, "from": fy_start.isoformat(), "to": fy_end.isoformat(),
                             **{k: annual[k] for k in ("received", "decided", "timely", "late", "percent_timely")},
                             "days_to_process": annual["days_to_process"]}
-        report["monthly"] = [{"month": name, **_brief(counts(conn, jurisdiction.key, a, b, with_pending=False))}
+        report["monthly"] = [{"month": name, **_brief(counts(conn, key, a, b, with_pending=False))}
                              for name, a, b in months(start, end)]
         if by == "month":
-            report["groups"] = [{"group": name, **figures(conn, jurisdiction.key, a, b)}
-                                for name, a, b in months(start, end)]
+            report["groups"] = [{"group": name, **figures(conn, key, a, b)} for name, a, b in months(start, end)]
         elif by:
-            col = BREAKDOWNS[by]
-            report["groups"] = [
-                {"group": key if key is not None else "not_recorded",
-                 **figures(conn, jurisdiction.key, start, end, col.is_(None) if key is None else col == key)}
-                for key in _group_keys(conn, jurisdiction.key, col, start, end)]
+            grouped = _grouped_figures(_Grouped(conn, key, start, end, BREAKDOWNS[by]))
+            keys = sorted(grouped, key=lambda k: (k is None, str(k)))[:MAX_GROUPS]  # "not recorded" last
+            report["groups"] = [{"group": k if k is not None else "not_recorded", **grouped[k]} for k in keys]
     return report
 
 
@@ -248,7 +267,9 @@ def _brief(f: dict) -> dict:
 def histogram(conn, jurisdiction: str, start: date, end: date,
               edges=(0, 15, 30, 45, 60, 90)) -> list[dict]:
     """Decided cases by days to process less abeyance, in bins 0-15, 16-30, ... and over the last edge."""
-    freq = _frequencies(conn, [T.c.jurisdiction == jurisdiction, _between(T.c.decided_on, start, end)])
+    g = _Grouped(conn, jurisdiction, start, end)
+    v = T.c.days_to_process
+    freq = [(int(r[1]), int(r[2])) for r in g.rows(_n(), by=[v], where=[g.decided, v.is_not(None)], order=[v])]
     bins = [(f"{lo if lo == 0 else lo + 1}-{hi}", (lo if lo == 0 else lo + 1), hi)
             for lo, hi in zip(edges, edges[1:], strict=False)] + [(f"over {edges[-1]}", edges[-1] + 1, None)]
     return [{"bin": label, "count": sum(c for v, c in freq if v >= lo and (hi is None or v <= hi))}
