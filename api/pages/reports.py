@@ -3,6 +3,8 @@ the export download and /reports/overdue (the coordinator's morning page)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Response, g, render_template, request, stream_with_context
 
 from engine import clock, report_service, reports
@@ -45,7 +47,7 @@ def _context():
     days_svg, days_text = charts.distribution(bins)
     ctx.update(report=report, bins=bins, volume_svg=volume_svg, volume_text=volume_text, timely_svg=timely_svg,
                timely_text=timely_text, days_svg=days_svg, days_text=days_text,
-               query="&".join(f"{k}={v}" for k, v in params.items() if v and k != "by"))
+               query=urlencode({k: v for k, v in params.items() if v and k != "by"}))
     return ctx, 200
 
 
