@@ -41,7 +41,7 @@ class ReportFact(Base):
     __table_args__ = (
         Index("ix_report_fact_received", "jurisdiction", "received_on"),
         Index("ix_report_fact_decided", "jurisdiction", "decided_on", "timely", "expedited", "days_to_process",
-              "disposition", "denial_basis", "received_on"),
+              "disposition", "denial_basis", "received_on", "path", "outcome", "committee_finding"),
         Index("ix_report_fact_withdrawn", "jurisdiction", "withdrawn_on", "received_on"),
         Index("ix_report_fact_state", "jurisdiction", "state", "received_on"),
         Index("ix_report_fact_due", "jurisdiction", "state", "due_on"),

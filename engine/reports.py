@@ -135,7 +135,7 @@ def _counts(g: _Grouped, with_pending: bool = True) -> dict:
     received = g.count(_between(T.c.received_on, g.start, g.end))
     decided = {r.k: r for r in g.rows(_n(), _flag(T.c.timely.is_(True)), _flag(T.c.timely.is_(False)),
                                       _flag(T.c.expedited.is_(True)), where=[g.decided])}
-    withdrawn = g.count(T.c.state == "withdrawn", _between(T.c.withdrawn_on, g.start, g.end))
+    withdrawn = g.count(_between(T.c.withdrawn_on, g.start, g.end))  # only a withdrawn case has a withdrawn_on
     pending: dict = {}
     if with_pending:  # pending at the end: still pending, or decided / withdrawn only after the period
         by_end = T.c.received_on <= g.end

@@ -49,7 +49,7 @@ def upgrade():
     op.create_index("ix_report_fact_received", "report_fact", ["jurisdiction", "received_on"])
     op.create_index("ix_report_fact_decided", "report_fact", ["jurisdiction", "decided_on", "timely", "expedited",
                                                               "days_to_process", "disposition", "denial_basis",
-                                                              "received_on"])
+                                                              "received_on", "path", "outcome", "committee_finding"])
     op.create_index("ix_report_fact_withdrawn", "report_fact", ["jurisdiction", "withdrawn_on", "received_on"])
     op.create_index("ix_report_fact_state", "report_fact", ["jurisdiction", "state", "received_on"])
     op.create_index("ix_report_fact_due", "report_fact", ["jurisdiction", "state", "due_on"])
