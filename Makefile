@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # bench/scale.py's sizes: --quick (1k and 10k) by default; `make bench SCALE=` builds 1k, 10k and 100k
 SCALE ?= --quick
+DEMO_CASES ?= 40
 
 .PHONY: install run test lint bench clean
 
@@ -27,7 +28,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/raflow init-db
 	for d in processes/*/; do if [ -f "$$d/jurisdiction.toml" ]; then $(BIN)/raflow deploy "$$d" || exit 1; fi; done
-	$(BIN)/raflow demo
+	$(BIN)/raflow demo --cases $(DEMO_CASES) --if-empty
 	trap 'kill 0' EXIT INT TERM; $(BIN)/raflow worker & $(BIN)/raflow serve --host $(HOST) --port $(PORT)
 
 test: install
@@ -42,6 +43,7 @@ bench: install
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/scale.py $(SCALE)
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) node_modules instance

@@ -349,13 +349,35 @@ def serve(c: Context, host, port, workers, debug):
 
 
 @cli.command()
+@click.option("--cases", "n_cases", default=0, show_default=True, type=click.IntRange(0, 5000),
+              help="also drive this many demo cases through the real procedures over the past months")
+@click.option("--months", default=6, show_default=True, type=click.IntRange(1, 36))
+@click.option("--if-empty", is_flag=True, help="create the demo cases only when the database has no case yet")
 @pass_ctx
-def demo(c: Context):
-    """Create the demo users of every deployed jurisdiction, password "demo" (see README)."""
+def demo(c: Context, n_cases, months, if_empty):
+    """Create the demo users of every deployed jurisdiction, password "demo" (see README), and demo cases."""
     from .demo import load_demo
 
     for line in load_demo(c):
         click.echo(line)
+    if n_cases and if_empty and _has_cases(c):
+        click.echo("demo cases: the database already has cases; none added")
+    elif n_cases:
+        from .demo_cases import make_demo_cases
+
+        runs = make_demo_cases(c.cases, n_cases, months)
+        for r in runs:
+            click.echo(f"case {r.case_id} ({r.jurisdiction}, {r.goal}): {r.steps} step(s), {r.stopped_because}")
+
+
+def _has_cases(c: Context) -> bool:
+    with c.cases.db.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT 1 FROM ra_case LIMIT 1").first() is not None
+
+
+from .cli_reports import report  # noqa: E402
+
+cli.add_command(report)
 
 
 from .cli_security import register as _register_security  # noqa: E402 - issue 8 commands

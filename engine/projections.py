@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam
 
-from . import clock, runtime, serialization
+from . import clock, report_facts, runtime, serialization
 from .calendars import LegalClock
 from .deadlines import next_due
 from .errors import Conflict
@@ -120,6 +120,7 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
         b_closed_at=now if done and case.closed_at is None else case.closed_at))
     if result.rowcount != 1:
         raise Conflict("this case was changed by someone else in the meantime; reload and try again")
+    report_facts.write(conn, case.id, jurisdiction, new_status, summary, events)
 
     previous = {r.id: r for r in conn.execute(_SELECT_TASKS, {"b_id": case.id})}
     conn.execute(_DELETE_TASKS, {"b_id": case.id})

@@ -252,5 +252,6 @@ class Document(Base):
 
 
 # Models of other concerns join Base.metadata here: letters (issue 11); incidents, sessions,
-# throttle (issue 8); studio drafts and publications (issue 14).
-from . import letter_store, security_store, studio_store  # noqa: E402, F401
+# throttle (issue 8); studio drafts and publications (issue 14);
+# report facts and the export log (issue 13).
+from . import letter_store, report_models, security_store, studio_store  # noqa: E402, F401

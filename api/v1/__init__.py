@@ -29,4 +29,7 @@ def init_app(app) -> Api:
 
     for module in (cases, tasks, documents, definitions, letters):
         api.register_blueprint(module.blp)
+    from . import reports  # noqa: I001 - the reports area (branch reports)
+
+    api.register_blueprint(reports.blp)
     return api
