@@ -121,16 +121,21 @@ def user():
 @click.option("--jurisdiction", required=True)
 @click.option("--display-name")
 @click.option("--password", help="sign-in password for the web pages (use - to be asked for it)")
+@click.option("--email", help="where notifications go ('' removes it)")
+@click.option("--digest/--no-digest", "mail_digest", default=None,
+              help="steps landing in my queue come in the daily digest instead of one mail each")
 @pass_ctx
-def user_add(c: Context, name, roles, jurisdiction, display_name, password):
+def user_add(c: Context, name, roles, jurisdiction, display_name, password, email, mail_digest):
     from engine.auth import hash_password
     from engine.users import add_user
 
     if password == "-":
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     digest = hash_password(password) if password is not None else None
-    u = add_user(c.db, c.cases.registry, name, list(roles), jurisdiction, display_name, password_hash=digest)
-    click.echo(f"user {u.name} ({u.jurisdiction}): {', '.join(u.roles)}")
+    extra = {"email": email} if email is not None else {}
+    u = add_user(c.db, c.cases.registry, name, list(roles), jurisdiction, display_name, password_hash=digest,
+                 mail_digest=mail_digest, **extra)
+    click.echo(f"user {u.name} ({u.jurisdiction}): {', '.join(u.roles)}{' <' + u.email + '>' if u.email else ''}")
 
 
 @user.command("password")
@@ -171,9 +176,10 @@ def user_token(c: Context, name, revoke):
 def user_list(c: Context, jurisdiction, as_json):
     from engine.users import list_users
 
-    rows = [{"name": u.name, "display_name": u.display_name, "jurisdiction": u.jurisdiction, "roles": u.roles}
-            for u in list_users(c.db, jurisdiction)]
-    _out(rows, as_json, [f"{r['name']:<24} {r['jurisdiction']:<12} {', '.join(r['roles'])}" for r in rows])
+    rows = [{"name": u.name, "display_name": u.display_name, "jurisdiction": u.jurisdiction, "roles": u.roles,
+             "email": u.email, "mail_digest": bool(u.mail_digest)} for u in list_users(c.db, jurisdiction)]
+    _out(rows, as_json, [f"{r['name']:<24} {r['jurisdiction']:<12} {r['email'] or '-':<32} {', '.join(r['roles'])}"
+                         for r in rows])
 
 
 # -- cases and tasks ------------------------------------------------------------------------------
@@ -309,11 +315,14 @@ def clock_advance(duration):
 @click.option("--poll", default=0.5, show_default=True, help="seconds between sweeps")
 @pass_ctx
 def worker(c: Context, once, poll):
-    """Fire due timers (runs until interrupted)."""
+    """Fire due timers and deliver mail from the outbox (runs until interrupted)."""
+    from engine import outbox
+    from engine.mailer import mailer_from_env
     from engine.worker import run
 
+    mailer = mailer_from_env()
     try:
-        fired = run(c.cases, once=once, poll=poll)
+        fired = run(c.cases, once=once, poll=poll, also=[lambda: outbox.sweep(c.db, c.cases.registry, mailer)])
     except KeyboardInterrupt:
         return
     if once:
@@ -341,6 +350,11 @@ def demo(c: Context):
 
     for line in load_demo(c):
         click.echo(line)
+
+
+from .cli_mail import outbox_group  # noqa: E402 - registered after the core commands
+
+cli.add_command(outbox_group)
 
 
 def main(argv=None):

@@ -11,6 +11,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from . import mailtemplates
 from .errors import Problem
 from .forms import parse_form
 from .jurisdiction import CONFIG_NAME, Jurisdiction, _line_of, parse_config
@@ -87,6 +88,7 @@ class BundleLinter:
     def run(self) -> list[Problem]:
         self._config()
         self._forms()
+        self.problems.extend(mailtemplates.check(self.bundle.files, self.shown))
         for name in self.bundle.bpmn_names():
             root, problems = parse_xml_safely(self.bundle.files[name], self.shown(name))
             self.problems.extend(problems)

@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam
 
-from . import clock, runtime, serialization
+from . import clock, notify, runtime, serialization
 from .calendars import LegalClock
 from .errors import Conflict
 from .helpers import CLOCKS_KEY, TRACKING_KEY
@@ -124,6 +124,7 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
                                                  "due": t.due_at.isoformat() if t.due_at else None}))
     if rows:
         conn.execute(_INSERT_TASK, rows)
+    notify.enqueue(conn, deployed, case, rows, previous, new_status)
     if timers:
         conn.execute(_INSERT_TIMER, [dict(id=t.id, case_id=case.id, spec_id=t.spec_id, fire_at=t.fire_at,
                                           interrupting=t.interrupting) for t in timers])

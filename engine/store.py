@@ -74,6 +74,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(256))
     token_hash: Mapped[str | None] = mapped_column(String(128), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    email: Mapped[str | None] = mapped_column(String(254))  # where notifications go (engine/notify.py)
+    mail_digest: Mapped[bool] = mapped_column(Boolean, default=False)  # queue/assignment mail in the daily digest
 
 
 class Case(Base):
@@ -212,3 +214,6 @@ class Document(Base):
     storage_name: Mapped[str] = mapped_column(String(128), unique=True)
     uploaded_by: Mapped[str] = mapped_column(String(128))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+from . import outbox_store  # noqa: E402,F401 - the outbox and digest tables join the metadata
