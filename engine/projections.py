@@ -45,6 +45,7 @@ def clock_views(raw: dict, calendar, now=None) -> dict:
             "start": lc.start.isoformat(), "days": lc.days, "due": due.isoformat() if due else None,
             "held": lc.is_held, "days_held": lc.days_held(today),
             "held_since": lc.holds[-1].start.isoformat() if lc.is_held else None,
+            "hold_reason": lc.holds[-1].reason if lc.is_held else None,
             "elapsed": lc.elapsed(today), "stopped": lc.stopped.isoformat() if lc.stopped else None,
             "met": lc.met(), "expedited": lc.expedited_due.isoformat() if lc.expedited_due else None,
             "days_left": (due - today).days if due and not lc.stopped else None,
