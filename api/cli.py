@@ -135,6 +135,11 @@ def user_add(c: Context, name, roles, jurisdiction, display_name, password, emai
     extra = {"email": email} if email is not None else {}
     u = add_user(c.db, c.cases.registry, name, list(roles), jurisdiction, display_name, password_hash=digest,
                  mail_digest=mail_digest, **extra)
+    from engine.user_admin import record
+
+    with c.db.transaction() as s:
+        record(s, "cli", u.name, "saved", {"roles": u.roles, "jurisdiction": u.jurisdiction, "email": u.email,
+                                           "password_set": password is not None})
     click.echo(f"user {u.name} ({u.jurisdiction}): {', '.join(u.roles)}{' <' + u.email + '>' if u.email else ''}")
 
 
@@ -149,6 +154,10 @@ def user_password(c: Context, name, password):
     if password is None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     set_password(c.db, name, password)
+    from engine.user_admin import record
+
+    with c.db.transaction() as s:
+        record(s, "cli", name, "password_set")
     click.echo(f"password set for {name}")
 
 
@@ -353,8 +362,10 @@ def demo(c: Context):
 
 
 from .cli_mail import outbox_group  # noqa: E402 - registered after the core commands
+from .cli_users import add_to as _add_user_admin  # noqa: E402
 
 cli.add_command(outbox_group)
+_add_user_admin(user)
 
 
 def main(argv=None):

@@ -57,7 +57,7 @@ def authenticate(db, name: str, password: str) -> Actor | None:
             _hasher.verify(stored or _DUMMY, password or "")
         except (VerificationError, InvalidHashError):
             return None
-        if stored is None:
+        if stored is None or row.active is False:
             return None
         if _hasher.check_needs_rehash(stored):
             row.password_hash = _hasher.hash(password)
@@ -90,7 +90,7 @@ def actor_for_token(db, token: str | None) -> Actor | None:
     digest = _token_hash(token)
     with db.engine.connect() as conn:
         row = conn.execute(_BY_TOKEN, {"b_digest": digest}).first()
-    if row is None or not hmac.compare_digest(row.token_hash, digest):
+    if row is None or not hmac.compare_digest(row.token_hash, digest) or row.active is False:
         return None
     return _actor(row)
 
@@ -99,12 +99,12 @@ def load_user(db, name: str) -> tuple[Actor, str | None] | None:
     """The actor and its password hash (for the session stamp), or None."""
     with db.transaction() as s:
         row = s.execute(select(User).where(User.name == name)).scalar()
-        return None if row is None else (_actor(row), row.password_hash)
+        return None if row is None or row.active is False else (_actor(row), row.password_hash)
 
 
 _USERS = User.__table__
 _BY_TOKEN = select(_USERS.c.name, _USERS.c.display_name, _USERS.c.jurisdiction, _USERS.c.roles,
-                   _USERS.c.token_hash).where(_USERS.c.token_hash == bindparam("b_digest"))
+                   _USERS.c.token_hash, _USERS.c.active).where(_USERS.c.token_hash == bindparam("b_digest"))
 
 
 def _token_hash(token: str) -> str:

@@ -76,6 +76,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     email: Mapped[str | None] = mapped_column(String(254))  # where notifications go (engine/notify.py)
     mail_digest: Mapped[bool] = mapped_column(Boolean, default=False)  # queue/assignment mail in the daily digest
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # deactivated: no sign-in, no token (user_admin.py)
 
 
 class Case(Base):

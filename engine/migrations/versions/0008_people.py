@@ -1,4 +1,5 @@
-"""People: users' email and digest choice, the mail outbox, the once-a-day digest guard.
+"""People: users' email, digest choice and active flag, the mail outbox, the once-a-day digest guard,
+the audit log of user administration.
 
 Revision ID: 0008
 Revises: 0002
@@ -19,6 +20,7 @@ def upgrade():
     with op.batch_alter_table("app_user") as batch:
         batch.add_column(sa.Column("email", sa.String(254), nullable=True))
         batch.add_column(sa.Column("mail_digest", sa.Boolean, nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()))
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -40,6 +42,15 @@ def upgrade():
     )
     op.create_index("ix_outbox_status_next", "outbox", ["status", "next_attempt_at"])
     op.create_table(
+        "user_audit",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Column("actor", sa.String(128), nullable=False),
+        sa.Column("user_name", sa.String(128), nullable=False, index=True),
+        sa.Column("action", sa.String(32), nullable=False),
+        sa.Column("detail", sa.JSON, nullable=False),
+    )
+    op.create_table(
         "digest_run",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("recipient", sa.String(128), nullable=False),
@@ -51,8 +62,10 @@ def upgrade():
 
 def downgrade():
     op.drop_table("digest_run")
+    op.drop_table("user_audit")
     op.drop_index("ix_outbox_status_next", "outbox")
     op.drop_table("outbox")
     with op.batch_alter_table("app_user") as batch:
+        batch.drop_column("active")
         batch.drop_column("mail_digest")
         batch.drop_column("email")
