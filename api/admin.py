@@ -69,6 +69,39 @@ def outbox_page():
                            statuses=STATUS_LABELS, mail_configured=bool(os.environ.get("RAFLOW_MAIL_URL")))
 
 
+@bp.get("/users")
+@admin_required
+def users_page():
+    from engine.user_admin import audit_log
+    from engine.users import list_users
+
+    me = actor()
+    jurisdiction = current_jurisdiction()
+    people = list_users(cases().db, me.jurisdiction)
+    names = {u.name for u in people}
+    log = [r for r in audit_log(cases().db, limit=500) if r["user_name"] in names][:100]
+    return render_template("admin/users.html", users=people, roles=jurisdiction.roles, log=log)
+
+
+@bp.post("/users/<name>/<any(deactivate, reactivate):action>")
+@admin_required
+def set_active(name, action):
+    from flask import flash, redirect, url_for
+
+    from engine.user_admin import set_active as change
+    from engine.users import list_users
+
+    me = actor()
+    if name not in {u.name for u in list_users(cases().db, me.jurisdiction)}:
+        abort(404)
+    if name == me.name and action == "deactivate":
+        flash("You cannot deactivate yourself.")
+        return redirect(url_for("admin.users_page"), code=303)
+    change(cases().db, me.name, name, action == "reactivate")
+    flash(f"{name} {action}d.")
+    return redirect(url_for("admin.users_page"), code=303)
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["is_admin"] = lambda a: a is not None and is_admin(a)

@@ -49,3 +49,18 @@ def test_pages_have_a_favicon(signed_in, app):
     assert 'rel="icon"' in signed_in("rob").get("/requests").text
     icon = app.test_client().get("/static/favicon.svg")
     assert icon.status_code == 200 and b"<svg" in icon.data
+
+
+def test_admins_deactivate_and_reactivate_users_and_every_change_is_logged(admins, signed_in, api):
+    rita = signed_in("rita")
+    page = rita.get("/admin/users").text
+    assert "clara@example.gov" in page and "Clerk" in page and ">Deactivate<" in page
+    r = rita.post("/admin/users/clara/deactivate")
+    assert r.status_code == 303
+    assert api("clara", "GET", "/tasks").status_code == 401  # the token no longer works
+    page = rita.get("/admin/users").text
+    assert "clara deactivated." in page and "Deactivated" in page and "<td data-label=\"By\">rita</td>" in page
+    assert rita.post("/admin/users/olga/deactivate").status_code == 404  # another jurisdiction's user
+    rita.post("/admin/users/clara/reactivate")
+    assert api("clara", "GET", "/tasks").status_code == 200
+    assert signed_in("clara").get("/admin/users").status_code == 404

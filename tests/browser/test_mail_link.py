@@ -60,3 +60,10 @@ def test_admin_outbox_page_passes_axe(page, server):
     label = page.evaluate("""() => getComputedStyle(document.querySelector('table.data td[data-label]'),
                                                    '::before').content""")
     assert label == '"Written: "'
+
+
+def test_admin_users_page_passes_axe(page, server):
+    sign_in(page, "navy.coordinator")
+    page.goto("/admin/users")
+    assert page.get_by_role("heading", level=1, name="Users").is_visible()
+    check_axe(page, "admin users")
