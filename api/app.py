@@ -30,7 +30,7 @@ from engine.definitions import Registry
 from engine.documents import DocumentService
 from engine.store import Database
 
-from . import auth, errors, pages, studio_pages, v1
+from . import admin, auth, errors, pages, plain, studio_pages, v1
 from .web import is_api_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,6 +149,8 @@ def create_app(config: dict | None = None) -> Flask:
     v1.init_app(app)
     pages.init_app(app)
     studio_pages.init_app(app)  # the policy studio (/studio)
+    admin.init_app(app)  # admin pages (outbox)
+    plain.init_app(app)  # the requester's plain-words view
     errors.init_app(app)  # after flask-smorest, whose own HTTPException handler this replaces
     app.jinja_env.globals["csrf_token"] = auth.csrf_token
     app.jinja_env.globals["current_actor"] = lambda: g.get("actor")

@@ -121,16 +121,26 @@ def user():
 @click.option("--jurisdiction", required=True)
 @click.option("--display-name")
 @click.option("--password", help="sign-in password for the web pages (use - to be asked for it)")
+@click.option("--email", help="where notifications go ('' removes it)")
+@click.option("--digest/--no-digest", "mail_digest", default=None,
+              help="steps landing in my queue come in the daily digest instead of one mail each")
 @pass_ctx
-def user_add(c: Context, name, roles, jurisdiction, display_name, password):
+def user_add(c: Context, name, roles, jurisdiction, display_name, password, email, mail_digest):
     from engine.auth import hash_password
     from engine.users import add_user
 
     if password == "-":
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     digest = hash_password(password, name=name) if password is not None else None
-    u = add_user(c.db, c.cases.registry, name, list(roles), jurisdiction, display_name, password_hash=digest)
-    click.echo(f"user {u.name} ({u.jurisdiction}): {', '.join(u.roles)}")
+    extra = {"email": email} if email is not None else {}
+    u = add_user(c.db, c.cases.registry, name, list(roles), jurisdiction, display_name, password_hash=digest,
+                 mail_digest=mail_digest, **extra)
+    from engine.user_admin import record
+
+    with c.db.transaction() as s:
+        record(s, "cli", u.name, "saved", {"roles": u.roles, "jurisdiction": u.jurisdiction, "email": u.email,
+                                           "password_set": password is not None})
+    click.echo(f"user {u.name} ({u.jurisdiction}): {', '.join(u.roles)}{' <' + u.email + '>' if u.email else ''}")
 
 
 @user.command("password")
@@ -144,6 +154,10 @@ def user_password(c: Context, name, password):
     if password is None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     set_password(c.db, name, password)
+    from engine.user_admin import record
+
+    with c.db.transaction() as s:
+        record(s, "cli", name, "password_set")
     click.echo(f"password set for {name}")
 
 
@@ -171,9 +185,10 @@ def user_token(c: Context, name, revoke):
 def user_list(c: Context, jurisdiction, as_json):
     from engine.users import list_users
 
-    rows = [{"name": u.name, "display_name": u.display_name, "jurisdiction": u.jurisdiction, "roles": u.roles}
-            for u in list_users(c.db, jurisdiction)]
-    _out(rows, as_json, [f"{r['name']:<24} {r['jurisdiction']:<12} {', '.join(r['roles'])}" for r in rows])
+    rows = [{"name": u.name, "display_name": u.display_name, "jurisdiction": u.jurisdiction, "roles": u.roles,
+             "email": u.email, "mail_digest": bool(u.mail_digest)} for u in list_users(c.db, jurisdiction)]
+    _out(rows, as_json, [f"{r['name']:<24} {r['jurisdiction']:<12} {r['email'] or '-':<32} {', '.join(r['roles'])}"
+                         for r in rows])
 
 
 # -- cases and tasks ------------------------------------------------------------------------------
@@ -324,11 +339,14 @@ def clock_advance(duration):
 @click.option("--poll", default=0.5, show_default=True, help="seconds between sweeps")
 @pass_ctx
 def worker(c: Context, once, poll):
-    """Fire due timers (runs until interrupted)."""
+    """Fire due timers and deliver mail from the outbox (runs until interrupted)."""
+    from engine import outbox
+    from engine.mailer import mailer_from_env
     from engine.worker import run
 
+    mailer = mailer_from_env()
     try:
-        fired = run(c.cases, once=once, poll=poll)
+        fired = run(c.cases, once=once, poll=poll, also=[lambda: outbox.sweep(c.db, c.cases.registry, mailer)])
     except KeyboardInterrupt:
         return
     if once:
@@ -390,6 +408,13 @@ for _command in LETTER_COMMANDS:  # issue 11: raflow case letters / letter / cor
 from .cli_studio import register as register_studio  # noqa: E402  (invariants, scenario, diff, migrate)
 
 register_studio(cli)
+
+
+from .cli_mail import outbox_group  # noqa: E402 - registered after the core commands
+from .cli_users import add_to as _add_user_admin  # noqa: E402
+
+cli.add_command(outbox_group)
+_add_user_admin(user)
 
 
 def main(argv=None):

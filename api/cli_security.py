@@ -68,7 +68,9 @@ def user_deactivate(c: Context, name):
 @pass_ctx
 def user_activate(c: Context, name):
     """Allow a deactivated user to sign in again (issue a new token with `raflow user token`)."""
-    auth.reactivate(c.db, name)
+    from engine.user_admin import set_active
+
+    set_active(c.db, "cli", name, True)  # audited like `raflow user reactivate`
     click.echo(f"{name} activated")
 
 

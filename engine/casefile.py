@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import defer
 
-from . import access
+from . import access, clock
 from .access import Actor
 from .errors import NotFound
 from .history import record_event
@@ -52,9 +53,25 @@ def may_see_confidential(actor: Actor, deployed, case) -> bool:
 
 
 def record_confidential_view(db, case_id: int, actor_name: str, what: str, detail: dict) -> None:
-    """Append a confidential_viewed event (names of what was seen, never the values)."""
+    """Record that confidential data was seen (names of what was seen, never the values)."""
     with db.transaction() as s:
-        record_event(s, case_id, actor_name, CONFIDENTIAL_VIEWED, detail.get("task_id"), {"what": what, **detail})
+        note_confidential_view(s, case_id, actor_name, {"what": what, **detail}, detail.get("task_id"))
+
+
+def note_confidential_view(session, case_id: int, actor_name: str, detail: dict, task_id=None, at=None) -> None:
+    """One confidential_viewed event per person, case and (UTC) day: the first view's detail, then a
+    `count` of views that day, so a reload does not bury the history in identical rows."""
+    at = at or clock.now()
+    day_start = datetime.combine(at.astimezone(UTC).date(), time(0), tzinfo=UTC)
+    found = session.execute(select(Event.id, Event.detail).where(
+        Event.case_id == case_id, Event.actor == actor_name, Event.kind == CONFIDENTIAL_VIEWED,
+        Event.at >= day_start).order_by(Event.id).limit(1)).first()
+    if found is None:
+        record_event(session, case_id, actor_name, CONFIDENTIAL_VIEWED, task_id, detail, at=at)
+        return
+    merged = dict(found.detail or {})
+    merged["count"] = int(merged.get("count", 1)) + 1
+    session.execute(update(Event).where(Event.id == found.id).values(detail=merged))
 
 
 # -- the diagram ----------------------------------------------------------------------------------

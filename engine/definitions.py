@@ -67,6 +67,9 @@ def read_folder(path: str | os.PathLike) -> Bundle:
             if file.is_file() and file.suffix in (".html", ".css"):
                 files[f"letters/{file.name}"] = _read_text(file)
                 display[f"letters/{file.name}"] = str(file)
+    for file in sorted((folder / "mail").glob("*.txt")):  # mail templates (engine/mailtemplates.py)
+        files[f"mail/{file.name}"] = _read_text(file)
+        display[f"mail/{file.name}"] = str(file)
     forms_dir = folder / f"../../forms/{folder.name}"
     if CONFIG_NAME in files:
         jur, _ = parse_config(files[CONFIG_NAME], str(folder / CONFIG_NAME), folder.name)
@@ -103,6 +106,7 @@ class Deployed:
         for name in bundle.form_names():
             key = name[len("forms/"):-len(".json")]
             self.forms[key] = parse_form(key, bundle.files[name])[0]
+        self.mail_templates = {n[5:-4]: t for n, t in bundle.files.items() if n.startswith("mail/")}
         parser = SpiffBpmnParser()
         self.interrupting_messages: set[str] = set()
         for name in bundle.bpmn_names():

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from . import clock, permissions
 from .access import Actor
-from .casefile import CONFIDENTIAL_VIEWED, check_view_case, load_case, may_see_confidential
+from .casefile import check_view_case, load_case, may_see_confidential, note_confidential_view
 from .errors import Forbidden, NotFound, RaflowError, ValidationFailed
 from .history import record_event
 from .store import Document
@@ -250,8 +250,7 @@ class DocumentService:
             detail = {"document": doc.id, "type": doc.doc_type, "medical": doc.medical}
             record_event(s, case.id, actor.name, "document_downloaded", detail=detail, at=now)
             if doc.medical:
-                record_event(s, case.id, actor.name, CONFIDENTIAL_VIEWED,
-                             detail={"what": "document", "document": doc.id}, at=now)
+                note_confidential_view(s, case.id, actor.name, {"what": "document", "document": doc.id}, at=now)
             title = document_types(deployed).get(doc.doc_type, (doc.doc_type, doc.medical))[0]
             return _info(doc, title), path
 

@@ -11,7 +11,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import letter_lint
+from . import letter_lint, mailtemplates
 from .errors import Problem
 from .forms import parse_form
 from .invariants import check_roots
@@ -90,6 +90,7 @@ class BundleLinter:
     def run(self) -> list[Problem]:
         self._config()
         self._forms()
+        self.problems.extend(mailtemplates.check(self.bundle.files, self.shown))
         for name in self.bundle.bpmn_names():
             root, problems = parse_xml_safely(self.bundle.files[name], self.shown(name))
             self.problems.extend(problems)

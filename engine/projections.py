@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam
 
-from . import clock, report_facts, runtime, serialization
+from . import clock, notify, report_facts, runtime, serialization
 from .calendars import LegalClock
 from .deadlines import next_due
 from .errors import Conflict
@@ -54,6 +54,7 @@ def clock_views(raw: dict, calendar, now=None) -> dict:
             "start": lc.start.isoformat(), "days": lc.days, "due": due.isoformat() if due else None,
             "held": lc.is_held, "days_held": lc.days_held(today),
             "held_since": lc.holds[-1].start.isoformat() if lc.is_held else None,
+            "hold_reason": lc.holds[-1].reason if lc.is_held else None,
             "elapsed": lc.elapsed(today), "stopped": lc.stopped.isoformat() if lc.stopped else None,
             "met": lc.met(), "expedited": lc.expedited_due.isoformat() if lc.expedited_due else None,
             "days_left": (due - today).days if due and not lc.stopped else None,
@@ -141,6 +142,7 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
                                                  "due": t.due_at.isoformat() if t.due_at else None}))
     if rows:
         conn.execute(_INSERT_TASK, rows)
+    notify.enqueue(conn, deployed, case, rows, previous, new_status)
     if timers:
         conn.execute(_INSERT_TIMER, [dict(id=t.id, case_id=case.id, spec_id=t.spec_id, fire_at=t.fire_at,
                                           interrupting=t.interrupting) for t in timers])

@@ -93,6 +93,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # deactivated: no sign-in, no token
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)  # `raflow demo` account, refused in production
+    email: Mapped[str | None] = mapped_column(String(254))  # where notifications go (engine/notify.py)
+    mail_digest: Mapped[bool] = mapped_column(Boolean, default=False)  # queue/assignment mail in the daily digest
 
 
 class Case(Base):
@@ -253,5 +255,5 @@ class Document(Base):
 
 # Models of other concerns join Base.metadata here: letters (issue 11); incidents, sessions,
 # throttle (issue 8); studio drafts and publications (issue 14);
-# report facts and the export log (issue 13).
-from . import letter_store, report_models, security_store, studio_store  # noqa: E402, F401
+# report facts and the export log (issue 13); the mail outbox and digests (issue 12).
+from . import letter_store, outbox_store, report_models, security_store, studio_store  # noqa: E402, F401

@@ -11,15 +11,29 @@ from .errors import NotFound, RaflowError
 from .store import User
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
+_EMAIL = re.compile(r"^[^@\s<>,;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_UNSET = object()
+
+
+def check_email(email: str | None) -> str | None:
+    """A plausible address or None ('' clears it); anything else is a clear error, not a bounced mail later."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise RaflowError(f"email {email[:80]!r} is not an address like name@example.gov")
+    return email
 
 
 def add_user(db, registry, name: str, roles: list[str], jurisdiction: str, display_name: str | None = None,
-             password_hash: str | None = None, demo: bool = False) -> User:
+             password_hash: str | None = None, demo: bool = False, email=_UNSET,
+             mail_digest: bool | None = None) -> User:
     """Create or update a user; every role must be one of the jurisdiction's configured roles."""
     if not _NAME.match(name or ""):
         raise RaflowError(f"user name {name!r} must be 1-128 letters, digits, '.', '_', '@' or '-'")
     if not roles:
         raise RaflowError("give at least one --role")
+    email = check_email(email) if email is not _UNSET else _UNSET
     with db.transaction() as s:
         known = registry.current(s, jurisdiction).jurisdiction.roles
         unknown = [r for r in roles if r not in known]
@@ -35,6 +49,10 @@ def add_user(db, registry, name: str, roles: list[str], jurisdiction: str, displ
         if password_hash is not None:
             user.password_hash = password_hash
             user.is_demo = demo
+        if email is not _UNSET:
+            user.email = email
+        if mail_digest is not None or user.mail_digest is None:
+            user.mail_digest = bool(mail_digest)
         s.flush()
         return user
 

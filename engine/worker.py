@@ -12,14 +12,18 @@ import time
 log = logging.getLogger("raflow.worker")
 
 
-def run(service, *, once: bool = False, poll: float = 0.5, batch: int = 100, stop=lambda: False) -> int:
+def run(service, *, once: bool = False, poll: float = 0.5, batch: int = 100, stop=lambda: False,
+        also=()) -> int:
     """Fire due timers until stopped; with `once`, until nothing due is left for this worker.
 
-    Returns how many fired. A case locked by another worker is left to that worker.
+    Returns how many fired. A case locked by another worker is left to that worker. Each callable in
+    `also` (the mail sender, engine/outbox.py) runs after every sweep.
     """
     total = 0
     while True:
         fired = service.fire_due_timers(limit=batch)
+        for sweep in also:
+            sweep()
         total += fired
         if fired:
             log.info("fired %d timer(s)", fired)

@@ -43,6 +43,7 @@ class Server:
         self.env.pop("RAFLOW_REQUIRE_ALL", None)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.env["RAFLOW_BASE_URL"] = self.url  # links in mail point at this server
         self.process = None
         self.tokens: dict[str, str] = {}
 

@@ -5,7 +5,7 @@ Existing rows are converted in place: every open case gets its `next_due` and ev
 jurisdiction, requester and search text from the rows already stored (no workflow is run).
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 
 import zlib

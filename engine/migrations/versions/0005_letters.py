@@ -1,7 +1,7 @@
 """Issued letters (issue 11): one immutable row per letter version, HTML and PDF kept in the row.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 """
 
 import sqlalchemy as sa

@@ -4,7 +4,7 @@ Existing cases get their fact rows from their stored summaries (no workflow is d
 see engine.report_facts.backfill.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 """
 
 import sqlalchemy as sa

@@ -1,7 +1,7 @@
 """Policy studio: drafts (never live) and publication notes.
 
 Revision ID: 0009
-Revises: 0002
+Revises: 0008
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from engine.store import UTCDateTime
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,56 @@
+"""Navy mail: 1-4 late forwarding escalates to the RA Coordinator and the Director EEO by mail, the
+requester is told a step waits for them with its due date, and no mail carries the accommodation or
+medical text (1-5: disclosing that someone has an accommodation discloses a disability)."""
+
+from __future__ import annotations
+
+from smtpkit import smtp_fixture  # noqa: F401 - the smtp fixture
+
+from engine import outbox
+from engine.mailer import mailer_from_env
+from engine.users import add_user
+
+
+def with_addresses(s):
+    for role in s.config.roles:
+        add_user(s.db, s.service.registry, role, [role], "navy", email=f"{role}@navy.example.mil")
+
+
+def test_late_forwarding_is_mailed_to_the_coordinator_and_the_director_eeo(navy, smtp):
+    """Navy manual 1-4: not forwarded within 2 business days (Fri 16 Jan 2026 + 2 over MLK Day = Wed 21st)."""
+    s = navy
+    with_addresses(s)
+    s.request(how="supervisor")
+    outbox.deliver_due(s.db, mailer_from_env())
+    forward = [m for m in smtp.to("supervisor@navy.example.mil") if "Forward the request" in m["Subject"]]
+    assert len(forward) == 1 and "Due: Wed 21 Jan 2026" in smtp.text(forward[0])
+    smtp.messages.clear()
+
+    s.at("2026-01-22T01:00")  # Thursday 01:00 in New York: the boundary timer fires
+    assert s.fire() == 1
+    outbox.deliver_due(s.db, mailer_from_env())
+    escalations = {m["To"]: m["Subject"] for m in smtp.messages if m["Subject"].startswith("Overdue:")}
+    assert escalations == {
+        "coordinator@navy.example.mil": f"Overdue: Overdue forwarding notice (1-4) (case {s.case_id})",
+        "deeo@navy.example.mil": f"Overdue: Review the late forwarding (1-4) (case {s.case_id})",
+    }
+
+
+def test_the_requester_is_told_what_waits_for_them_and_no_mail_names_the_accommodation(navy, smtp):
+    s = navy
+    with_addresses(s)
+    s.request(how="supervisor", accommodation_requested="Screen reader software for low vision")
+    s.forward()
+    outbox.deliver_due(s.db, mailer_from_env())
+    mine = smtp.to("requester@navy.example.mil")
+    confirm = [m for m in mine if m["Subject"].startswith("Your request needs something from you")]
+    assert len(confirm) == 1
+    assert s.task("requester", "task_confirm_requester").id in smtp.text(confirm[0])
+    s.confirm()
+    s.withdraw(reason="Found another way; my low vision is managed")
+    outbox.deliver_due(s.db, mailer_from_env())
+    assert "Your request was withdrawn" in [m["Subject"] for m in smtp.to("requester@navy.example.mil")]
+    assert smtp.messages
+    for m in smtp.messages:
+        text = (m["Subject"] + smtp.text(m)).lower()
+        assert "screen reader" not in text and "low vision" not in text
