@@ -230,17 +230,10 @@ def test_the_shipped_folders_declare_and_keep_their_invariants(jurisdiction, at_
 
 
 def navy_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped Navy folder (and forms) with counsel's rule switched on and 2-7's denial via counsel."""
+    """A copy of the shipped Navy folder (and forms): every denial passes counsel there (issue 10)."""
     target = tmp_path / "processes" / "navy"
     shutil.copytree(ROOT / "processes" / "navy", target)
     shutil.copytree(ROOT / "forms" / "navy", tmp_path / "forms" / "navy")
-    config = target / "jurisdiction.toml"
-    config.write_text(config.read_text().replace("enabled = false", "enabled = true"))
-    diagram = target / "navy_ra.bpmn"
-    text = diagram.read_text()
-    old = 'sourceRef="gw_medical_outcome" targetRef="join_denial"'
-    assert old in text
-    diagram.write_text(text.replace(old, 'sourceRef="gw_medical_outcome" targetRef="task_ogc_denial_review"'))
     return target
 
 
@@ -249,9 +242,9 @@ def test_a_navy_copy_with_a_denial_rerouted_around_counsel_fails_with_that_path_
     assert lint_bundle(read_folder(folder)) == []
     diagram = folder / "navy_ra.bpmn"
     text = diagram.read_text()
-    old = 'sourceRef="script_basis_not_disabled" targetRef="task_ogc_denial_review"'
+    old = 'sourceRef="script_basis_not_disabled" targetRef="join_ogc_review"'
     assert old in text
-    diagram.write_text(text.replace(old, 'sourceRef="script_basis_not_disabled" targetRef="join_denial"'))
+    diagram.write_text(text.replace(old, 'sourceRef="script_basis_not_disabled" targetRef="script_record_denial"'))
 
     code, out, err = run_cli(capsys, "invariants", str(folder))
     assert code == 1
@@ -260,8 +253,8 @@ def test_a_navy_copy_with_a_denial_rerouted_around_counsel_fails_with_that_path_
     line = lines[0]
     assert line.startswith(f"{diagram}:")
     assert ": end_denied: invariant 'denial_passes_counsel' (Navy manual 4-6): a path reaches end_denied" in line
-    assert path_of(line)[-6:] == ["gw_qiwd", "script_basis_not_disabled", "join_denial", "script_record_denial",
-                                  "task_denial_letter", "end_denied"]
+    assert path_of(line)[-4:] == ["script_basis_not_disabled", "script_record_denial", "task_denial_letter",
+                                  "end_denied"]
     assert path_of(line)[0] == "start_request"
     assert 'script_basis_not_disabled "Basis: not an individual with a disability (4-6)"' in line
     # lint and deploy refuse it too
@@ -270,9 +263,13 @@ def test_a_navy_copy_with_a_denial_rerouted_around_counsel_fails_with_that_path_
         deploy(None, read_folder(folder))
 
 
-def test_raflow_invariants_says_which_hold_and_which_are_disabled(capsys):
+def test_raflow_invariants_says_which_hold_and_which_are_disabled(capsys, tmp_path):
     code, out, err = run_cli(capsys, "invariants", str(ROOT / "processes" / "navy"))
     assert code == 0 and out == ""
-    assert "ok: 4 invariant(s) hold" in err and "1 disabled: denial_passes_counsel" in err
-    code, out, _ = run_cli(capsys, "invariants", "--include-disabled", str(ROOT / "processes" / "navy"))
-    assert code == 1 and "denial_passes_counsel" in out and "script_not_provided" in out
+    assert "ok: 5 invariant(s) hold" in err and "disabled" not in err
+    folder = navy_copy(tmp_path)
+    config = folder / "jurisdiction.toml"
+    config.write_text(config.read_text().replace('id = "denial_passes_counsel"\n',
+                                                 'id = "denial_passes_counsel"\nenabled = false\n'))
+    code, out, err = run_cli(capsys, "invariants", str(folder))
+    assert code == 0 and "ok: 4 invariant(s) hold" in err and "1 disabled: denial_passes_counsel" in err

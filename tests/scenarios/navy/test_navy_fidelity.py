@@ -36,6 +36,7 @@ def test_denial_for_missing_documentation_goes_back_when_counsel_finds_it_insuff
     assert s.open() == {"task_ogc_denial_review"}
     s.ogc_denial_review(ok=True)
     assert s.open() == {"task_denial_letter"}
+    s.denial_letter()  # the denial is dated by its letter (7-3)
     t = s.tracking
     assert (t["decision"], t["denial_basis"], t["denial_date"]) == ("denied", "medical_documentation_not_provided",
                                                                     "2026-02-26")
@@ -107,6 +108,7 @@ def test_the_45_days_watch_counsels_review_of_a_denial(navy):
     assert s.task("supervisor", "task_delay_notice").role == "supervisor"
     s.do("supervisor", "task_delay_notice", delay_notice_date=s.today(), delay_reason="Legal review pending")
     s.ogc_denial_review()
+    s.denial_letter()
     assert s.tracking["decision_deadline_met"] is False
 
 

@@ -184,17 +184,24 @@ def test_reassignment_offer_states_the_elections_due_date_the_timer_uses(navy):
 
 
 def test_approval_after_a_reassignment_placement(navy):
-    """Navy manual 5: HR's placement in a vacant funded position is the approved accommodation, in writing."""
+    """Navy manual 5, 4-1, Att. 10: once the employee accepts the job offer, the supervisor's placement step
+    issues the approval letter: the accommodation is the reassignment, in writing."""
     s = navy
     _to_offer(s)
     s.offer()
     s.elections(accept=True)
+    s.reassignment_counseling()
+    s.preliminary_qualifications()
     s.do("hr", "task_hr_search", search_start_date=s.today(), search_end_date=s.today(), search_summary="Found one",
          search_outcome="placed", placement_position="IT Specialist, GS-12, NAVSUP", meets_position_requirements="yes",
          can_perform_position_functions="yes", placement_effective_date=s.date(30))
+    s.job_offer("IT Specialist, GS-12, NAVSUP")
+    s.accept_job_offer()
+    assert s.open() == {"task_placement_letter"}
+    s.placement_letter()
     info, pdf = _letter(s, "approval")
     assert "reassignment to a vacant funded position" in pdf["text"] and "NAVSUP" in pdf["text"]
-    assert "Human Resources Specialist" in pdf["text"]
+    assert "Supervisor / Deciding Official" in pdf["text"]
 
 
 def test_denial_states_the_eeo_counselor_date_45_days_after_the_letter_date(navy):
