@@ -34,7 +34,7 @@ MAX_ZIP_BYTES = 5_000_000
 MAX_FILE_BYTES = 1_000_000
 MAX_FILES = 300
 _NAME = re.compile(r"^(jurisdiction\.toml|[A-Za-z0-9_.-]+\.bpmn|forms/[A-Za-z0-9_.-]+\.json|"
-                   r"scenarios/[A-Za-z0-9_.-]+\.ya?ml)$")
+                   r"scenarios/[A-Za-z0-9_.-]+\.ya?ml|letters/[A-Za-z0-9_.-]+\.(html|css)|mail/[A-Za-z0-9_.-]+\.txt)$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -127,7 +127,7 @@ def check_file(name: str, text: str, jurisdiction: str) -> list[Problem]:
     """Problems that stop one file from being stored in a draft (it must at least parse)."""
     if not _NAME.match(name):
         return [Problem(name, 1, None, "not a file a jurisdiction folder holds (jurisdiction.toml, *.bpmn, "
-                                       "forms/*.json, scenarios/*.yaml)")]
+                                       "forms/*.json, scenarios/*.yaml, letters/*.html|css, mail/*.txt)")]
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         return [Problem(name, 1, None, f"larger than {MAX_FILE_BYTES} bytes")]
     if name == CONFIG_NAME:
@@ -147,6 +147,8 @@ def check_file(name: str, text: str, jurisdiction: str) -> list[Problem]:
             line = int(message.split(":")[0][5:]) if message.startswith("line ") and ":" in message else 1
             out.append(Problem(name, line, key, message))
         return out
+    if name.startswith(("letters/", "mail/")):
+        return []  # templates are checked by lint (rendered with sample data) before a publish
     from .scenarios import ScenarioFileError, parse_scenarios
     try:
         parse_scenarios(text, name)

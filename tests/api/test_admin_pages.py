@@ -62,5 +62,5 @@ def test_admins_deactivate_and_reactivate_users_and_every_change_is_logged(admin
     assert "clara deactivated." in page and "Deactivated" in page and "<td data-label=\"By\">rita</td>" in page
     assert rita.post("/admin/users/olga/deactivate").status_code == 404  # another jurisdiction's user
     rita.post("/admin/users/clara/reactivate")
-    assert api("clara", "GET", "/tasks").status_code == 200
-    assert signed_in("clara").get("/admin/users").status_code == 404
+    assert api("clara", "GET", "/tasks").status_code == 401  # deactivation revoked the token for good
+    assert signed_in("clara").get("/admin/users").status_code == 404  # she signs in again; not an admin

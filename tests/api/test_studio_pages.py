@@ -132,14 +132,14 @@ def test_change_a_timer_check_run_scenarios_publish_with_a_note_and_move_a_runni
     _, service = navy
     case_id = waiting_case(service)
     casey.post("/studio/navy/draft/start")
-    xml = casey.get("/studio/navy/draft/file/navy_ra.bpmn")
+    xml = casey.get("/studio/navy/draft/file/navy_forwarding.bpmn")
     assert xml.status_code == 200 and 'id="studio-canvas"' in xml.text
-    text = (ROOT / "processes" / "navy" / "navy_ra.bpmn").read_text()
+    text = (ROOT / "processes" / "navy" / "navy_forwarding.bpmn").read_text()
     old = 'name="Two business days passed (1-4)"'
     assert old in text
-    r = casey.post("/studio/navy/draft/file/navy_ra.bpmn",
+    r = casey.post("/studio/navy/draft/file/navy_forwarding.bpmn",
                    data={"text": text.replace(old, 'name="Forwarding overdue (1-4)"')}, follow_redirects=True)
-    assert r.status_code == 200 and "Saved navy_ra.bpmn in the draft." in r.text
+    assert r.status_code == 200 and "Saved navy_forwarding.bpmn in the draft." in r.text
 
     page = casey.get("/studio/navy/draft").text
     assert "No problems: lint and every invariant pass." in page

@@ -79,7 +79,7 @@ def test_policy_user_changes_a_timer_checks_publishes_and_moves_a_running_case(s
     assert "Draft started" in page.content()
     check_axe(page, "draft page")
 
-    page.get_by_role("link", name="navy_ra.bpmn").click()
+    page.get_by_role("link", name="navy_forwarding.bpmn").click()
     page.wait_for_function("() => document.getElementById('modeler-status').textContent === 'Diagram loaded.'")
     check_axe(page, "diagram editor", exclude=["#studio-canvas"])
     # select the boundary timer through the modeler (a pointer click on a 36px event sitting on a task border is
@@ -96,7 +96,7 @@ def test_policy_user_changes_a_timer_checks_publishes_and_moves_a_running_case(s
     page.wait_for_function("() => document.getElementById('file-text').value.includes('forwarding_due_date)')")
     page.get_by_role("button", name="Save in the draft").click()
     page.wait_for_load_state()
-    assert "Saved navy_ra.bpmn in the draft." in page.content()
+    assert "Saved navy_forwarding.bpmn in the draft." in page.content()
 
     page.get_by_role("link", name="Draft", exact=True).click()
     page.wait_for_load_state()

@@ -15,16 +15,18 @@ auth.use_fast_hashing()
 
 def test_a_deactivated_user_cannot_sign_in_or_use_a_token_until_reactivated(service, capsys):
     url = service.db.url
-    auth.set_password(service.db, "clara", "s3cret-pass")
+    auth.set_password(service.db, "clara", "Tall-Maple-Harbor-42")
     token = auth.issue_token(service.db, "clara")
-    assert auth.authenticate(service.db, "clara", "s3cret-pass") is not None
+    assert auth.authenticate(service.db, "clara", "Tall-Maple-Harbor-42") is not None
     code, out, err = run_cli(capsys, "--database", url, "user", "deactivate", "clara")
     assert code == 0, err
-    assert auth.authenticate(service.db, "clara", "s3cret-pass") is None
+    assert auth.authenticate(service.db, "clara", "Tall-Maple-Harbor-42") is None
     assert auth.actor_for_token(service.db, token) is None
     assert auth.load_user(service.db, "clara") is None  # an open web session ends
     run_cli(capsys, "--database", url, "user", "reactivate", "clara")
-    assert auth.actor_for_token(service.db, token).name == "clara"
+    assert auth.authenticate(service.db, "clara", "Tall-Maple-Harbor-42") is not None
+    assert auth.actor_for_token(service.db, token) is None  # deactivation revoked it: a new one is issued
+    assert auth.actor_for_token(service.db, auth.issue_token(service.db, "clara")).name == "clara"
     code, out, _ = run_cli(capsys, "--database", url, "user", "audit", "clara", "--json")
     assert [r["action"] for r in json.loads(out)] == ["reactivated", "deactivated"]
     code, _, err = run_cli(capsys, "--database", url, "user", "deactivate", "nobody")

@@ -99,6 +99,7 @@ def build(n) -> dict[str, int]:
     n.offer()
     s.day(30)
     n.elections(accept=False)
+    n.ogc_denial_review()  # 4-6: counsel reviews every denial (issue 10)
     n.denial_letter()
 
     # H: received Mar 20, still pending on Mar 31.

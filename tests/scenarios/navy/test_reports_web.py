@@ -19,7 +19,7 @@ from engine.documents import DocumentService
 from engine.report_models import ExportRecord
 
 auth.use_fast_hashing()
-PASSWORD = "pass-word"
+PASSWORD = "Tall-Maple-Harbor-42"
 PERIOD = "from=2026-01-01&to=2026-03-31"
 
 
