@@ -22,6 +22,10 @@ from engine.store import Case, Task, Timer, User
 from engine.users import add_user
 
 # Goals: enum preferences by field name, how many days pass between steps, when to stop.
+# IV: a committee finding needs a quorum whose views add up (committee_quorum in jurisdiction.toml).
+_QUORUM = {"committee_concurs": "concurs", "members_present_count": 7, "members_concurring": 7,
+           "members_not_concurring": 0}
+
 GOALS: dict[str, dict[str, dict]] = {
     "navy": {
         "approved": {"prefer": {"medical_documentation_needed": "no"}},
@@ -53,12 +57,12 @@ GOALS: dict[str, dict[str, dict]] = {
         "committee": {"prefer": {"path": "non_industrial", "requester_type": "employee",
                                  "department_can_accommodate": "no", "department_reexamination_result":
                                  "cannot_accommodate", "same_class_result": "not_possible",
-                                 "lower_class_result": "not_possible"}, "stop_form": "committee_findings"},
+                                 "lower_class_result": "not_possible", **_QUORUM}, "stop_form": "committee_findings"},
         "committee_finding": {"prefer": {"path": "industrial", "requester_type": "employee",
                                          "department_can_accommodate": "no", "department_reexamination_result":
                                          "cannot_accommodate", "same_class_result": "not_possible",
                                          "lower_class_result": "not_possible",
-                                         "finding": "vacant_same_class_department"}},
+                                         "finding": "vacant_same_class_department", **_QUORUM}},
         "withdrawn": {"prefer": {"path": "non_industrial", "requester_type": "employee"}, "withdraw_after": 3},
         "pending": {"prefer": {"path": "industrial", "requester_type": "employee"}, "max_steps": 3, "recent": True},
     },

@@ -183,7 +183,9 @@ def test_overdue_dashboard_lists_open_steps_oldest_first(site):
     navy.service.claim(navy.task("supervisor", "task_forward").id, "supervisor")
     navy.at("2026-05-06T09:00")  # case H's 45-day clock (due Monday May 4) has passed
     html = signed_in(app, "coordinator").get("/reports/overdue").text
-    assert "<strong>1</strong> overdue and <strong>1</strong> due within 3 days" in html
+    # case H is late twice: its 45-day clock, and its open step that the 45 days watch (4-1, 4-3; issue 10)
+    assert "<strong>2</strong> overdue and <strong>1</strong> due within 3 days" in html
+    assert "Document the essential functions (2-5, Att. 5)" in html
     clock_at, step_at = html.index(f'href="/cases/{ids["H"]}"'), html.index(f'href="/cases/{fresh}"')
     assert clock_at < step_at  # the oldest first
     assert "Decision deadline (case clock)" in html and "<strong>2 days overdue</strong>" in html
