@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from engine import auth, incidents, sessions, throttle
+from engine import incidents, sessions, throttle
 from engine.users import get_user
 
 from .context import Context
@@ -54,28 +54,8 @@ def user_signout(c: Context, name):
     click.echo(f"{name}: {sessions.end_all(c.db, name)} session(s) ended")
 
 
-@click.command("deactivate")
-@click.argument("name")
-@pass_ctx
-def user_deactivate(c: Context, name):
-    """No more sign-in or API use for NAME: sessions end and the token is revoked."""
-    auth.deactivate(c.db, name)
-    click.echo(f"{name} deactivated")
-
-
-@click.command("activate")
-@click.argument("name")
-@pass_ctx
-def user_activate(c: Context, name):
-    """Allow a deactivated user to sign in again (issue a new token with `raflow user token`)."""
-    from engine.user_admin import set_active
-
-    set_active(c.db, "cli", name, True)  # audited like `raflow user reactivate`
-    click.echo(f"{name} activated")
-
-
 def register(cli, case_group, user_group) -> None:
     cli.add_command(incidents_cmd)
     case_group.add_command(case_retry)
-    for command in (user_unlock, user_signout, user_deactivate, user_activate):
+    for command in (user_unlock, user_signout):  # deactivate/reactivate: api/cli_users.py (audited)
         user_group.add_command(command)
