@@ -7,7 +7,7 @@ modeler canvas itself excluded, the page and properties panel around it included
 from __future__ import annotations
 
 import pytest
-from browserkit import AXE, NOW, Server, sign_in
+from browserkit import NOW, Server, check_axe, sign_in
 
 RECORD = dict(requester_name="Alex Requester", requester_type="employee", how_received="supervisor",
               received_by_name="Sam Supervisor", request_mode="oral", request_date="2026-01-16",
@@ -31,16 +31,6 @@ def studio_page(browser, studio_server):
     pg.set_default_timeout(30000)
     yield pg
     context.close()
-
-
-def check_axe(page, what: str, exclude=()):
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("""async (exclude) => await axe.run({include: [document], exclude: exclude.map(s => [s])}, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
-        resultTypes: ['violations']})""", list(exclude))
-    problems = [f"{v['id']} ({v['impact']}): {v['help']} -> " + "; ".join(n["target"][0] for n in v["nodes"][:5])
-                for v in result["violations"]]
-    assert not problems, f"axe on {what}:\n" + "\n".join(problems)
 
 
 def running_case(server) -> int:
