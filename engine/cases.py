@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
 from . import access, clock, incidents, letters, permissions, runtime
 from .definitions import Registry
-from .errors import Conflict, Forbidden, LimitExceeded, NotFound, RaflowError, ScriptError, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, RaflowError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
 from .history import record_event
 from .projections import clock_views, save_case
+from .step_errors import engine_errors as _engine_errors
 from .store import Case, Event, Task, Timer, User, case_id_of
 
 log = logging.getLogger("raflow.cases")
@@ -110,9 +110,7 @@ class CaseService:
         """A task with its form, instructions and the case data the actor may see."""
         with self.db.transaction() as s:
             actor = access.load_actor(s, actor_name)
-            row, case = self._task_and_case(s, task_id, actor)
-            access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=row.assignee,
-                                  requester=case.requester)
+            row, case = self.workable_task(s, task_id, actor)
             deployed = self.registry.get(s, case.definition_id)
             workflow = deployed.load_workflow(case)
             task = runtime.find_task(workflow, task_id)
@@ -155,9 +153,7 @@ class CaseService:
         """Validate the form data, complete the task, run the engine to the next wait; returns case id."""
         with self.db.transaction() as s:
             actor = access.load_actor(s, actor_name)
-            row, case = self._task_and_case(s, task_id, actor)
-            access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=row.assignee,
-                                  requester=case.requester)
+            row, case = self.workable_task(s, task_id, actor)
             if expected_version is not None and expected_version != case.version:
                 raise Conflict("this case changed since you opened the task; reload and try again")
             deployed = self.registry.get(s, case.definition_id)
@@ -303,6 +299,14 @@ class CaseService:
             raise NotFound(f"no case {case_id}")
         return case
 
+    def workable_task(self, s, task_id, actor):
+        """The open task and its case for an actor who may work it: the one check every step view,
+        draft and completion goes through (404 for a case they may not know, else 403)."""
+        row, case = self._task_and_case(s, task_id, actor)
+        access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=row.assignee,
+                              requester=case.requester)
+        return row, case
+
     def _task_and_case(self, s, task_id, actor):
         """The open task and its case; 404 when the actor may not see the case (the 404 rule)."""
         if not _is_uuid(task_id):
@@ -340,35 +344,3 @@ def _check_start_data(data) -> dict:
     if errors:
         raise ValidationFailed(errors)
     return dict(data)
-
-
-class _engine_errors:
-    """Turn SpiffWorkflow errors inside a step into ScriptError naming the element (no traceback)."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc is None or isinstance(exc, RaflowError) and not isinstance(exc, ScriptError):
-            return False
-        if isinstance(exc, (SpiffWorkflowException, ScriptError)):
-            inner = _limit_in(exc)
-            if inner is not None:
-                raise LimitExceeded(f"{runtime.element_of(exc)}: {inner}") from exc
-            raise ScriptError(f"{runtime.element_of(exc)}: {_first_line(exc)}") from exc
-        return False
-
-
-def _limit_in(exc) -> LimitExceeded | None:
-    """The LimitExceeded a SpiffWorkflow error was raised from (its exception chain), if any."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, LimitExceeded):
-            return exc
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
-    return None
-
-
-def _first_line(exc) -> str:
-    inner = getattr(exc, "exception", None) or exc
-    return str(inner).splitlines()[0] if str(inner) else type(inner).__name__

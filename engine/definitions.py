@@ -23,7 +23,7 @@ from .forms import Form, parse_form
 from .helpers import CaseHelpers
 from .jurisdiction import CONFIG_NAME, Jurisdiction, parse_config
 from .limits import Limits
-from .lint import BundleLinter, interrupting_messages, parse_xml_safely
+from .lint import BundleLinter, condition_flows, interrupting_messages, parse_xml_safely
 from .scripting import SandboxScriptEngine
 from .store import DefinitionVersion
 
@@ -109,17 +109,20 @@ class Deployed:
         self.mail_templates = {n[5:-4]: t for n, t in bundle.files.items() if n.startswith("mail/")}
         parser = SpiffBpmnParser()
         self.interrupting_messages: set[str] = set()
+        flows: dict[tuple[str, str], str] = {}
         for name in bundle.bpmn_names():
             root, _ = parse_xml_safely(bundle.files[name], name)
             parser.add_bpmn_xml(root, name)
             self.interrupting_messages |= interrupting_messages(root)
+            flows.update(condition_flows(root))
         self._parser = parser
         self._specs: dict[str, tuple] = {}
         self._lock = threading.Lock()
         calendar, params = self.jurisdiction.calendar, self.jurisdiction.parameters
         self.limits = Limits.from_config(self.jurisdiction.config)
         self.script_engine = SandboxScriptEngine(
-            lambda task: CaseHelpers(calendar, params, task.workflow.top_workflow.data).as_dict(), self.limits)
+            lambda task: CaseHelpers(calendar, params, task.workflow.top_workflow.data).as_dict(), self.limits,
+            flows)
 
     def specs(self, process_id: str):
         """(spec, subprocess_specs) for a process id, parsed once."""

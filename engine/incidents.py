@@ -18,6 +18,7 @@ from .errors import Conflict, Forbidden, NotFound
 from .history import record_event
 from .projections import save_case
 from .security_store import Incident
+from .step_errors import engine_errors
 from .store import Case, Timer
 
 STATUS = "error"  # the case status while an incident is open
@@ -79,8 +80,6 @@ def list_for(service, actor_name: str) -> list[IncidentRow]:
 def retry(service, case_id: int, actor: str = "admin") -> None:
     """Run an incident case's due timers again; on success the case is open again and the incident
     resolved. On failure the incident keeps the new message and the error is raised."""
-    from .cases import _engine_errors  # the one place that turns engine errors into located messages
-
     try:
         with service.db.transaction() as s:
             case = s.execute(select(Case).where(Case.id == case_id)).scalar()
@@ -92,7 +91,7 @@ def retry(service, case_id: int, actor: str = "admin") -> None:
                 raise Conflict(f"case {case_id} has no open incident")
             deployed = service.registry.get(s, case.definition_id)
             workflow = deployed.load_workflow(case)
-            with _engine_errors():
+            with engine_errors():
                 runtime.fire_timers(workflow)
             save_case(s, case, workflow, deployed, actor,
                       [("incident_retried", None, {"incident": incident.id})], status="open")

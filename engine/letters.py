@@ -215,9 +215,7 @@ def draft(service, task_id: str, actor_name: str, values: dict | None = None) ->
     """The step's letter rendered from current data (and unsaved entries): {kind, title, html, error}."""
     with service.db.transaction() as s:
         actor = access.load_actor(s, actor_name)
-        row, case = service._task_and_case(s, task_id, actor)
-        access.check_can_work(actor, jurisdiction=case.jurisdiction, role=row.role, assignee=row.assignee,
-                              requester=case.requester)
+        row, case = service.workable_task(s, task_id, actor)
         deployed = service.registry.get(s, case.definition_id)
         workflow = deployed.load_workflow(case)
         task = runtime.find_task(workflow, task_id)

@@ -71,6 +71,14 @@ def interrupting_messages(root) -> set[str]:
     return found
 
 
+def condition_flows(root) -> dict[tuple[str, str], str]:
+    """(source element id, condition text) -> sequence flow id, so an error in a gateway's condition
+    can name the flow it sits on (SpiffWorkflow keeps only the condition and the target)."""
+    return {(flow.get("sourceRef"), (cond.text or "").strip()): flow.get("id")
+            for flow in root.iterfind(".//bpmn:sequenceFlow", NS)
+            for cond in flow.iterfind("bpmn:conditionExpression", NS)}
+
+
 class BundleLinter:
     """Lints one bundle (see definitions.Bundle); `display` maps bundle names to shown paths."""
 

@@ -17,6 +17,7 @@ from .calendars import LegalClock
 from .deadlines import next_due
 from .errors import Conflict
 from .helpers import CLOCKS_KEY, TRACKING_KEY
+from .step_errors import engine_errors
 from .store import Case, Event, Task, Timer, User
 
 T_CASE, T_TASK, T_TIMER, T_EVENT = Case.__table__, Task.__table__, Timer.__table__, Event.__table__
@@ -97,7 +98,8 @@ def save_case(session, case, workflow, deployed, actor: str, events: list[tuple]
     """
     now = clock.now()
     events = [*events, *_timers_fired_unlisted(workflow, events)]
-    runtime.sync_clock_timers(workflow)
+    with engine_errors():  # a watched timer's text runs again here: same budget, same located error
+        runtime.sync_clock_timers(workflow)
     jurisdiction = deployed.jurisdiction
     tasks = runtime.open_user_tasks(workflow)
     timers = runtime.waiting_timers(workflow)

@@ -216,10 +216,3 @@ def _starts_on(spec, message: str) -> bool:
                 and type(ts).__name__ == "StartEvent":
             return True
     return False
-
-
-def element_of(error) -> str:
-    """The diagram element an engine error happened at, for messages."""
-    task = getattr(error, "task", None)
-    spec = getattr(task, "task_spec", None)
-    return getattr(spec, "bpmn_id", None) or getattr(error, "id", None) or "?"

@@ -25,10 +25,12 @@ from RestrictedPython.Guards import (
 from RestrictedPython.PrintCollector import PrintCollector
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import containment
 from .errors import LimitExceeded, ScriptError
 from .limits import Limits
+from .step_errors import ELEMENT_ATTR
 
 # Names a diagram may never use, refused at compile time with a clear message.
 FORBIDDEN_NAMES = frozenset({
@@ -185,16 +187,24 @@ class SandboxScriptEngine(PythonScriptEngine):
     the top workflow's data), so one engine serves every case of a definition version.
     """
 
-    def __init__(self, helpers_for: Callable[[object], dict], limits: Limits | None = None):
+    def __init__(self, helpers_for: Callable[[object], dict], limits: Limits | None = None,
+                 flows: dict[tuple[str, str], str] | None = None):
         super().__init__(environment=SandboxEnvironment(limits))
         self.helpers_for = helpers_for
         self.limits = limits or Limits()
+        self.flows = flows or {}  # (gateway id, condition text) -> sequence flow id, for messages
 
     def validate(self, expression):
         compile_text(expression, "eval")
 
     def evaluate(self, task, expression, external_context=None):
-        return super().evaluate(task, expression, self._context(task, external_context))
+        try:
+            return super().evaluate(task, expression, self._context(task, external_context))
+        except SpiffWorkflowException as err:
+            flow = self.flows.get((getattr(task.task_spec, "bpmn_id", None), (expression or "").strip()))
+            if flow:  # a gateway's condition: the sequence flow is where the author must look
+                setattr(err, ELEMENT_ATTR, flow)
+            raise
 
     def execute(self, task, script, external_context=None):
         return super().execute(task, script, self._context(task, external_context))
