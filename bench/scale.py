@@ -191,7 +191,7 @@ def build(url: str, size: int) -> dict:
         roles = svc.registry.current(s, "navy").jurisdiction.roles
     for role in roles:
         add_user(db, svc.registry, role, [role], "navy")
-    auth.set_password(db, "coordinator", "bench-pass")
+    auth.set_password(db, "coordinator", "Tall-Maple-Harbor-42")
     requesters = [(f"req{n:05d}", f"Requester {n:05d}") for n in range(max(1, size // 100))]
     from sqlalchemy import insert
 
@@ -251,7 +251,7 @@ def measure(url: str, size: int, calls: int) -> dict:
     page = app.test_client()
     html = page.get("/login").text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    signed = page.post("/login", data={"name": "coordinator", "password": "bench-pass", "csrf_token": csrf})
+    signed = page.post("/login", data={"name": "coordinator", "password": "Tall-Maple-Harbor-42", "csrf_token": csrf})
     assert signed.status_code == 302
 
     def get(client, path, **kw):
