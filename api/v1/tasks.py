@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import after_this_request
 from flask_smorest import Blueprint
 
 from engine import casefile, queries
@@ -42,7 +43,14 @@ def list_tasks(args, pagination_parameters):
                        sort=args["sort"], descending=args["direction"] == "desc", text=args.get("q"),
                        page=pagination_parameters.page, page_size=pagination_parameters.page_size)
     pagination_parameters.item_count = found.total
+    if found.capped:  # counting stopped at COUNT_CAP: the total is a lower bound; next_page goes on while rows follow
+        after_this_request(_capped_header)
     return found.rows
+
+
+def _capped_header(response):
+    response.headers["X-Total-Capped"] = "true"
+    return response
 
 
 @blp.route("/<task:task_id>", methods=["GET"])
