@@ -25,32 +25,37 @@ _FAR = datetime.max
 COUNT_CAP_ROWS = COUNT_CAP + 1  # one more than is shown: reading it proves the count is capped
 
 
-def _streams(actor, scope: str, role: str | None) -> list:
-    """Disjoint SQL conditions whose union is what the actor may work (engine.access.can_work)."""
+def _streams(actor, scope: str, role: str | None, plain: bool = False) -> list:
+    """Disjoint SQL conditions whose union is what the actor may work (engine.access.can_work). `plain`:
+    none of them may use an index (the query starts from the text search's row ids)."""
+    col = search.plain if plain else (lambda c: c)
     out = []
     if scope in ("all", "mine"):
-        out.append(Task.assignee == actor.name)
+        out.append(col(Task.assignee) == actor.name)
     if scope in ("all", "queue"):
         for r in sorted(actor.roles - {access.REQUESTER}):
             if role is None or role == r:
-                out.append(and_(Task.assignee.is_(None), Task.jurisdiction == actor.jurisdiction, Task.role == r))
-        out.append(and_(Task.assignee.is_(None), Task.requester == actor.name, Task.role == access.REQUESTER))
+                out.append(and_(Task.assignee.is_(None), col(Task.jurisdiction) == actor.jurisdiction,
+                                col(Task.role) == r))
+        out.append(and_(Task.assignee.is_(None), col(Task.requester) == actor.name,
+                        col(Task.role) == access.REQUESTER))
     if role is not None:
-        out = [and_(c, Task.role == role) for c in out]
+        out = [and_(c, col(Task.role) == role) for c in out]
     return out
 
 
-def _filters(s, calendar, due: str | None, text: str | None, now: datetime) -> list:
-    found = []
+def _filters(s, calendar, due: str | None, text: str | None, now: datetime) -> tuple[list, bool]:
+    """The due and text conditions; and whether the text search gave row ids to start from."""
+    found, by_ids = [], False
     if due == "overdue":
         found.append(Task.due_at <= now)
     elif due == "soon":
         found.append(Task.due_at <= soon_limit(calendar, now))
     if text:
         needle = text.casefold().strip()
-        match = search.matches(s, needle)
+        match, by_ids = search.matches(s, needle)
         found.append(or_(match, Task.case_id == int(needle)) if needle.isdigit() and len(needle) < 10 else match)
-    return found
+    return found, by_ids
 
 
 _COLUMNS = (Task.id, Task.case_id, Task.title, Task.role, Task.assignee, Task.jurisdiction, Task.requester,
@@ -99,8 +104,9 @@ def inbox_page(service, actor_name: str, *, scope: str = "all", role: str | None
         if not text and scope == "all" and role is None:  # the tab counts already hold this list's totals
             known = {None: (counts["all"], counts["dated"]), "overdue": (counts["overdue"],) * 2,
                      "soon": (counts["overdue"] + counts["soon"],) * 2}[due]
-        chosen, total = _page(s, actor, scope, role, _filters(s, calendar, due, text, now), due is None, sort,
-                              descending, page, size, known)
+        filters, by_ids = _filters(s, calendar, due, text, now)
+        chosen, total = _page(s, actor, scope, role, filters, due is None, sort, descending, page, size, known,
+                              by_ids)
         rows = [InboxRow(r.id, r.case_id, r.case_title, r.title, r.role, cals.role_title(r.jurisdiction, r.role),
                          r.assignee, r.requester, r.requester_name, r.jurisdiction, r.created_at, r.due_at,
                          deadline_of(cals.calendar(r.jurisdiction), r.due_at, now), r.assignee == actor.name)
@@ -117,10 +123,11 @@ def task_page(db, actor_name: str, scope: str = "all", page: int = 1, page_size:
         return Page(list(rows), total, page, size)
 
 
-def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, size, known=None):
+def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, size, known=None, by_ids=False):
     """(rows of the page, total) over the actor's streams: index walks merged for the due order.
-    `known` is (total, dated total) when the caller has counted them already."""
-    streams = [[c, *filters] for c in _streams(actor, scope, role)]
+    `known` is (total, dated total) when the caller has counted them already; `by_ids`: the filters
+    hold the text search's row ids, which the queries start from."""
+    streams = [[c, *filters] for c in _streams(actor, scope, role, plain=by_ids)]
     if not streams:
         return [], 0
     want = page * size

@@ -33,18 +33,25 @@ def _like(needle: str):
     return Task.search.like(f"%{escaped}%", escape="\\")
 
 
-def matches(session, needle: str):
-    """A condition on Task: its search text contains `needle` (already casefolded).
+def matches(session, needle: str) -> tuple:
+    """(a condition on Task: its search text contains `needle`, already casefolded; whether the condition
+    is a short list of row ids that the query should start from).
 
     On SQLite the FTS table is asked once (a listing runs several statements: counts, then each
     stream's page); its row ids, at most COUNT_CAP, go to those statements as one JSON parameter. More
     matches than that is a needle most tasks contain: then the plain LIKE, tested while walking the
     due-order index, finds a page sooner than any index would."""
     if len(needle) < 3 or session.get_bind().dialect.name != "sqlite":
-        return _like(needle)
+        return _like(needle), False
     phrase = '"' + needle.replace('"', '""') + '"'  # an FTS5 phrase: the trigrams in this order, a substring
     ids = session.execute(_HITS, {"needle": phrase, "cap": COUNT_CAP + 1}).scalars().all()
     if len(ids) > COUNT_CAP:
-        return _like(needle)
+        return _like(needle), False
     return literal_column("task.rowid").in_(select(literal_column("value")).select_from(
-        func.json_each(json.dumps(ids))))
+        func.json_each(json.dumps(ids)))), True
+
+
+def plain(column):
+    """`column` as an expression no index serves (SQLite's planner then starts from the search's row ids
+    instead of walking a whole queue's index and testing each row; without statistics it guesses wrong)."""
+    return column.concat("")
