@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from . import access, clock, search
 from .deadlines import soon_limit
-from .paging import COUNT_CAP, Page, Tally, bounded, capped_count
+from .paging import COUNT_CAP, Page, Tally, bounded, capped_count, past_cap
 from .store import Case, Task, User
 
 SORT_KEYS = ("due", "case", "step", "requester", "received")
@@ -135,7 +135,7 @@ def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, 
         total = known[0] if known else sum((_count(s, w) for w in streams), Tally(0))
         rows = s.execute(_select([or_(*[and_(*w) for w in streams])]).order_by(*_order(sort, descending))
                          .limit(size + 1).offset((page - 1) * size)).all()
-        return rows[:size], _past_cap(total, page, size, len(rows))
+        return rows[:size], past_cap(total, page, size, len(rows))
     dated = [[*w, Task.due_at.is_not(None)] for w in streams]
     undated = [[*w, Task.due_at.is_(None)] for w in streams] if with_undated else []
     if known:
@@ -152,15 +152,7 @@ def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, 
         for w in second:
             rows += s.execute(_select(w).order_by(*_dated_order(descending)).limit(want + 1)).all()
     rows.sort(key=_due_key, reverse=descending)
-    return rows[(page - 1) * size:want], _past_cap(total, page, size, len(rows) - (page - 1) * size)
-
-
-def _past_cap(total, page: int, size: int, got: int):
-    """A capped total stays a lower bound that reaches past the rows read: page on and on ("Next")
-    while more rows follow, however far past COUNT_CAP."""
-    if not getattr(total, "capped", False):
-        return total
-    return Tally(max(int(total), (page - 1) * size + min(got, size + 1)), True)
+    return rows[(page - 1) * size:want], past_cap(total, page, size, len(rows) - (page - 1) * size)
 
 
 def _dated_order(descending: bool):

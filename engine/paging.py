@@ -91,6 +91,14 @@ class Page:
         return len(self.rows)
 
 
+def past_cap(total, page: int, size: int, got: int):
+    """A capped total stays a lower bound that reaches past the rows read (`got`: rows from this page's
+    start, read with one more than a page): paging goes on, "Next" after "Next", while rows follow."""
+    if not getattr(total, "capped", False):
+        return total
+    return Tally(max(int(total), (page - 1) * size + min(got, size + 1)), True)
+
+
 def bounded(page: int | None, page_size: int | None) -> tuple[int, int]:
     """Page number and size clamped to what a listing serves (the API refuses out-of-range values first)."""
     size = min(max(int(page_size or DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
