@@ -436,12 +436,15 @@ def cli_startup(url: str, runs: int = 10) -> dict:
     env.pop("RAFLOW_CLOCK", None)
     out = {}
     for label, argv in (("raflow --help", ["--help"]), ("raflow task list", ["task", "list", "--as", "coordinator"])):
-        samples = []
+        samples, cpu = [], []
         for _ in range(runs):
-            began = time.perf_counter()
+            began, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
             subprocess.run([str(raflow), *argv], env=env, capture_output=True, check=True)
             samples.append((time.perf_counter() - began) * 1000)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append((after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime) * 1000)
         out[label] = samples
+        CPU[label] = cpu
     return out
 
 
@@ -505,7 +508,8 @@ def main(argv=None) -> int:
             if size == sizes[0]:
                 for name, samples in startup.items():
                     median, p95 = stats(samples)
-                    print(f"  {name:<28} median {median:8.2f} ms   p95 {p95:8.2f} ms (process start, 10 runs)")
+                    print(f"  {name:<28} median {median:8.2f} ms   p95 {p95:8.2f} ms   (CPU median "
+                          f"{statistics.median(CPU[name]):7.2f} ms; process start, 10 runs)")
         for name in LISTED:
             if (name, sizes[0]) in medians and (name, sizes[-1]) in medians:
                 worst_ratio = max(worst_ratio, medians[(name, sizes[-1])] / medians[(name, sizes[0])])
