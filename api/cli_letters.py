@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from engine import letters
-
 from .context import Context, to_jsonable
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
@@ -22,6 +20,8 @@ pass_ctx = click.make_pass_decorator(Context, ensure=True)
 @pass_ctx
 def case_letters(c: Context, case_id, actor, as_json):
     """Letters issued in a case: id, kind, title, letter date, version, superseded."""
+    from engine import letters  # imported when the command runs: `raflow --help` stays fast
+
     rows = letters.list_letters(c.cases, case_id, actor)
     if as_json:
         click.echo(json.dumps(to_jsonable(rows), indent=2))
@@ -42,6 +42,8 @@ def case_letters(c: Context, case_id, actor, as_json):
 def case_letter(c: Context, case_id, letter_id, actor, out):
     """Write one letter as PDF or HTML (by the file's suffix)."""
     fmt = Path(out).suffix.lower().lstrip(".")
+    from engine import letters
+
     if fmt not in letters.FORMATS:
         raise click.UsageError(f"--out must end in .pdf or .html, not {Path(out).name!r}")
     info, body, _ = letters.open_letter(c.cases, case_id, letter_id, actor, fmt)
@@ -64,6 +66,8 @@ def case_correct_letter(c: Context, case_id, letter_id, actor, data):
         changes = json.loads(data)
     except json.JSONDecodeError as err:
         raise click.UsageError(f"--data is not valid JSON: {err.msg} at column {err.colno}") from None
+    from engine import letters
+
     new_id = letters.reissue(c.cases, case_id, letter_id, actor, changes)
     click.echo(f"letter {new_id} issued; letter {letter_id} is superseded")
 

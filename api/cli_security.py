@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import click
 
-from engine import incidents, sessions, throttle
-from engine.users import get_user
-
 from .context import Context
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
@@ -18,6 +15,8 @@ pass_ctx = click.make_pass_decorator(Context, ensure=True)
 @pass_ctx
 def incidents_cmd(c: Context, jurisdiction):
     """List open incidents: cases the timer worker could not move on (retry with `raflow case retry ID`)."""
+    from engine import incidents  # imported when the command runs: `raflow --help` stays fast
+
     rows = incidents.list_open(c.db, jurisdiction)
     for r in rows:
         click.echo(f"case {r.case_id:<6} {r.jurisdiction:<12} since {r.opened_at:%Y-%m-%d %H:%M}Z  "
@@ -31,6 +30,8 @@ def incidents_cmd(c: Context, jurisdiction):
 @pass_ctx
 def case_retry(c: Context, case_id):
     """Run an incident case's due timers again (after fixing what made it fail)."""
+    from engine import incidents
+
     incidents.retry(c.cases, case_id, "cli")
     click.echo(f"case {case_id} is running again; its incident is resolved")
 
@@ -40,6 +41,9 @@ def case_retry(c: Context, case_id):
 @pass_ctx
 def user_unlock(c: Context, name):
     """Lift a sign-in lock after repeated failed sign-ins."""
+    from engine import throttle
+    from engine.users import get_user
+
     get_user(c.db, name)
     cleared = throttle.clear(c.db, throttle.keys(name, None))
     click.echo(f"{name} unlocked" if cleared else f"{name} was not locked")
@@ -50,6 +54,9 @@ def user_unlock(c: Context, name):
 @pass_ctx
 def user_signout(c: Context, name):
     """Sign a user out everywhere (every browser session ends at once)."""
+    from engine import sessions
+    from engine.users import get_user
+
     get_user(c.db, name)
     click.echo(f"{name}: {sessions.end_all(c.db, name)} session(s) ended")
 

@@ -4,7 +4,9 @@
 queries, each walking its own index in due order (`ix_task_assignee_due`, the partial
 `ix_task_queue_due`, `ix_task_requester_due`), so the first page of a queue of 60,000 tasks reads
 about one page of index entries. Their pages are merged here; only the page's rows are decorated
-(role titles, deadlines). Totals are index-range counts. Cost: O(page number x page size).
+(role titles, deadlines). Totals and tab counts are index-range counts capped at COUNT_CAP
+(engine.paging), so they too read a bounded range. The text filter is served by a trigram index
+(engine.search). Cost: O(page number x page size), bounded by COUNT_CAP.
 """
 
 from __future__ import annotations
@@ -13,42 +15,47 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
 
-from . import access, clock
+from . import access, clock, search
 from .deadlines import soon_limit
-from .paging import Page, bounded
+from .paging import COUNT_CAP, Page, Tally, bounded, capped_count, past_cap
 from .store import Case, Task, User
 
 SORT_KEYS = ("due", "case", "step", "requester", "received")
 _FAR = datetime.max
+COUNT_CAP_ROWS = COUNT_CAP + 1  # one more than is shown: reading it proves the count is capped
 
 
-def _streams(actor, scope: str, role: str | None) -> list:
-    """Disjoint SQL conditions whose union is what the actor may work (engine.access.can_work)."""
+def _streams(actor, scope: str, role: str | None, plain: bool = False) -> list:
+    """Disjoint SQL conditions whose union is what the actor may work (engine.access.can_work). `plain`:
+    none of them may use an index (the query starts from the text search's row ids)."""
+    col = search.plain if plain else (lambda c: c)
     out = []
     if scope in ("all", "mine"):
-        out.append(Task.assignee == actor.name)
+        out.append(col(Task.assignee) == actor.name)
     if scope in ("all", "queue"):
         for r in sorted(actor.roles - {access.REQUESTER}):
             if role is None or role == r:
-                out.append(and_(Task.assignee.is_(None), Task.jurisdiction == actor.jurisdiction, Task.role == r))
-        out.append(and_(Task.assignee.is_(None), Task.requester == actor.name, Task.role == access.REQUESTER))
+                out.append(and_(Task.assignee.is_(None), col(Task.jurisdiction) == actor.jurisdiction,
+                                col(Task.role) == r))
+        out.append(and_(Task.assignee.is_(None), col(Task.requester) == actor.name,
+                        col(Task.role) == access.REQUESTER))
     if role is not None:
-        out = [and_(c, Task.role == role) for c in out]
+        out = [and_(c, col(Task.role) == role) for c in out]
     return out
 
 
-def _filters(calendar, due: str | None, text: str | None, now: datetime) -> list:
-    found = []
+def _filters(s, calendar, due: str | None, text: str | None, now: datetime) -> tuple[list, bool]:
+    """The due and text conditions; and whether the text search gave row ids to start from."""
+    found, by_ids = [], False
     if due == "overdue":
         found.append(Task.due_at <= now)
     elif due == "soon":
         found.append(Task.due_at <= soon_limit(calendar, now))
     if text:
         needle = text.casefold().strip()
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        match = Task.search.like(f"%{escaped}%", escape="\\")
+        match, by_ids = search.matches(s, needle)
         found.append(or_(match, Task.case_id == int(needle)) if needle.isdigit() and len(needle) < 10 else match)
-    return found
+    return found, by_ids
 
 
 _COLUMNS = (Task.id, Task.case_id, Task.title, Task.role, Task.assignee, Task.jurisdiction, Task.requester,
@@ -68,8 +75,8 @@ def _order(sort: str, descending: bool):
     return [c.desc() if descending else c.asc() for c in columns]
 
 
-def _count(s, where) -> int:
-    return s.execute(select(func.count()).select_from(Task).where(*where)).scalar() or 0
+def _count(s, where) -> Tally:
+    return capped_count(s, select(Task.id).where(*where))
 
 
 def _due_key(r):
@@ -97,8 +104,9 @@ def inbox_page(service, actor_name: str, *, scope: str = "all", role: str | None
         if not text and scope == "all" and role is None:  # the tab counts already hold this list's totals
             known = {None: (counts["all"], counts["dated"]), "overdue": (counts["overdue"],) * 2,
                      "soon": (counts["overdue"] + counts["soon"],) * 2}[due]
-        chosen, total = _page(s, actor, scope, role, _filters(calendar, due, text, now), due is None, sort,
-                              descending, page, size, known)
+        filters, by_ids = _filters(s, calendar, due, text, now)
+        chosen, total = _page(s, actor, scope, role, filters, due is None, sort, descending, page, size, known,
+                              by_ids)
         rows = [InboxRow(r.id, r.case_id, r.case_title, r.title, r.role, cals.role_title(r.jurisdiction, r.role),
                          r.assignee, r.requester, r.requester_name, r.jurisdiction, r.created_at, r.due_at,
                          deadline_of(cals.calendar(r.jurisdiction), r.due_at, now), r.assignee == actor.name)
@@ -115,34 +123,36 @@ def task_page(db, actor_name: str, scope: str = "all", page: int = 1, page_size:
         return Page(list(rows), total, page, size)
 
 
-def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, size, known=None):
+def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, size, known=None, by_ids=False):
     """(rows of the page, total) over the actor's streams: index walks merged for the due order.
-    `known` is (total, dated total) when the caller has counted them already."""
-    streams = [[c, *filters] for c in _streams(actor, scope, role)]
+    `known` is (total, dated total) when the caller has counted them already; `by_ids`: the filters
+    hold the text search's row ids, which the queries start from."""
+    streams = [[c, *filters] for c in _streams(actor, scope, role, plain=by_ids)]
     if not streams:
         return [], 0
     want = page * size
     if sort != "due":
-        total = known[0] if known else sum(_count(s, w) for w in streams)
-        return s.execute(_select([or_(*[and_(*w) for w in streams])]).order_by(*_order(sort, descending))
-                         .limit(size).offset((page - 1) * size)).all(), total
+        total = known[0] if known else sum((_count(s, w) for w in streams), Tally(0))
+        rows = s.execute(_select([or_(*[and_(*w) for w in streams])]).order_by(*_order(sort, descending))
+                         .limit(size + 1).offset((page - 1) * size)).all()
+        return rows[:size], past_cap(total, page, size, len(rows))
     dated = [[*w, Task.due_at.is_not(None)] for w in streams]
     undated = [[*w, Task.due_at.is_(None)] for w in streams] if with_undated else []
     if known:
         total, dated_total = known
     else:
-        dated_total = sum(_count(s, w) for w in dated)
-        total = dated_total + sum(_count(s, w) for w in undated)
+        dated_total = sum((_count(s, w) for w in dated), Tally(0))
+        total = dated_total + sum((_count(s, w) for w in undated), Tally(0))
     # Ascending, every dated row comes before any undated one; descending the other way round.
     first, second, first_total = (undated, dated, total - dated_total) if descending else (dated, undated, dated_total)
     rows = []
-    for w in first:
-        rows += s.execute(_select(w).order_by(*_dated_order(descending)).limit(want)).all()
-    if first_total < want:
+    for w in first:  # one row more than the page: it tells whether another page follows
+        rows += s.execute(_select(w).order_by(*_dated_order(descending)).limit(want + 1)).all()
+    if first_total <= want:
         for w in second:
-            rows += s.execute(_select(w).order_by(*_dated_order(descending)).limit(want)).all()
+            rows += s.execute(_select(w).order_by(*_dated_order(descending)).limit(want + 1)).all()
     rows.sort(key=_due_key, reverse=descending)
-    return rows[(page - 1) * size:want], total
+    return rows[(page - 1) * size:want], past_cap(total, page, size, len(rows) - (page - 1) * size)
 
 
 def _dated_order(descending: bool):
@@ -150,18 +160,28 @@ def _dated_order(descending: bool):
     return [c.desc() if descending else c.asc() for c in columns]
 
 
-def _stats(s, streams, now, soon) -> dict[str, int]:
-    """All, dated, overdue and due-soon (not overdue) tasks: one pass over each stream's index range."""
-    totals = {"all": 0, "mine": 0, "dated": 0, "overdue": 0, "soon": 0}
+def _tally(read: int) -> Tally:
+    """What a walk of at most COUNT_CAP_ROWS rows counted: exact below the cap, "1,000+" past it."""
+    return Tally(min(read, COUNT_CAP), read > COUNT_CAP)
+
+
+def _stats(s, streams, now, soon) -> dict[str, Tally]:
+    """All, dated, overdue and due-soon (not overdue) tasks, each capped at COUNT_CAP: per stream, a
+    capped count of all, then one walk over its first COUNT_CAP + 1 dated rows in due order (the
+    overdue ones come first, then the due-soon ones), so each stream reads at most 2 x (COUNT_CAP + 1)
+    index entries."""
+    totals = {k: Tally(0) for k in ("all", "mine", "dated", "overdue", "soon")}
     for i, w in enumerate(streams):
-        row = s.execute(select(func.count(), func.count(Task.due_at),
-                               func.coalesce(func.sum(case((Task.due_at <= now, 1), else_=0)), 0),
-                               func.coalesce(func.sum(case((Task.due_at <= soon, 1), else_=0)), 0))
-                        .select_from(Task).where(w)).one()
-        totals["all"] += row[0]
-        totals["dated"] += row[1]
-        totals["overdue"] += row[2]
-        totals["soon"] += row[3] - row[2]
+        everything = _count(s, [w])
+        first = (select(Task.due_at).where(w, Task.due_at.is_not(None)).order_by(*_dated_order(False))
+                 .limit(COUNT_CAP_ROWS).subquery())
+        dated, overdue, soonish = s.execute(select(
+            func.count(), func.coalesce(func.sum(case((first.c.due_at <= now, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((first.c.due_at <= soon, 1), else_=0)), 0)).select_from(first)).one()
+        totals["all"] += everything
+        totals["dated"] += _tally(dated)
+        totals["overdue"] += _tally(overdue)
+        totals["soon"] += _tally(soonish) - _tally(overdue)
         if i == 0:  # the first stream is "claimed by me"
-            totals["mine"] = row[0]
+            totals["mine"] = everything
     return totals

@@ -16,7 +16,7 @@ from .access import Actor
 from .casefile import check_view_case, load_case
 from .deadlines import DUE_SOON_DAYS, soon_limit
 from .errors import Forbidden, NotFound
-from .paging import Page, bounded
+from .paging import Page, bounded, capped_count, past_cap
 from .projections import clock_views
 from .store import Case, Event, Task, User
 
@@ -176,11 +176,11 @@ def list_cases(service, actor: Actor, *, jurisdiction: str | None = None, status
             limit = soon_limit(cal, now)
             where.append(and_(Case.next_due > now, Case.next_due <= limit) if due_soon
                          else or_(Case.next_due.is_(None), Case.next_due <= now, Case.next_due > limit))
-        total = s.execute(select(func.count()).select_from(Case).where(*where)).scalar() or 0
+        total = capped_count(s, select(Case.id).where(*where))  # "1,000+" past COUNT_CAP (engine.paging)
         q = select(Case).options(defer(Case.workflow)).where(*where).order_by(Case.id.desc()) \
-            .limit(size).offset((page - 1) * size)
+            .limit(size + 1).offset((page - 1) * size)
         cases = list(s.execute(q).scalars())
-        return Page(_rows(s, service.registry, cases), total, page, size)
+        return Page(_rows(s, service.registry, cases[:size]), past_cap(total, page, size, len(cases)), page, size)
 
 
 _C, _T, _U = Case.__table__, Task.__table__, User.__table__

@@ -129,7 +129,7 @@ class Task(Base):
     spec_id: Mapped[str] = mapped_column(String(128))
     process_id: Mapped[str] = mapped_column(String(128))
     title: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(64))  # no index of its own: a few roles, it misled the planner
     assignee: Mapped[str | None] = mapped_column(String(128), index=True)
     form_key: Mapped[str | None] = mapped_column(String(128))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -140,7 +140,8 @@ class Task(Base):
     search: Mapped[str | None] = mapped_column(Text)  # casefolded case title, step, requester name
 
     __table_args__ = (
-        Index("ix_task_assignee_due", "assignee", "due_at", "created_at", "id"),
+        Index("ix_task_assignee_due", "assignee", "due_at", "created_at", "id",  # claimed tasks only (0010)
+              sqlite_where=text("assignee IS NOT NULL"), postgresql_where=text("assignee IS NOT NULL")),
         Index("ix_task_queue_due", "jurisdiction", "role", "due_at", "created_at", "id",
               sqlite_where=text("assignee IS NULL"), postgresql_where=text("assignee IS NULL")),
         Index("ix_task_requester_due", "requester", "due_at", "created_at", "id",

@@ -12,6 +12,22 @@ from flask_smorest import Api
 PAGING = {"page": 1, "page_size": 50, "max_page_size": 200}
 
 
+def paged(found, pagination_parameters) -> list:
+    """The page's rows, its total for X-Pagination, and `X-Total-Capped: true` when counting stopped at
+    engine.paging.COUNT_CAP: the total is then a lower bound, and next_page goes on while rows follow."""
+    from flask import after_this_request
+
+    pagination_parameters.item_count = found.total
+    if found.capped:
+        after_this_request(_capped_header)
+    return found.rows
+
+
+def _capped_header(response):
+    response.headers["X-Total-Capped"] = "true"
+    return response
+
+
 def init_app(app) -> Api:
     app.config.setdefault("API_TITLE", "raflow")
     app.config.setdefault("API_VERSION", "v1")

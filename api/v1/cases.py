@@ -21,7 +21,7 @@ from ..schemas import (
     WithdrawSchema,
 )
 from ..web import actor, cases
-from . import PAGING
+from . import PAGING, paged
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Reasonable accommodation cases")
 
@@ -86,8 +86,7 @@ def list_cases(args, pagination_parameters):
     a time (`page`, `page_size` up to 200; the `X-Pagination` header has the total)."""
     found = queries.list_cases(cases(), actor(), **args, page=pagination_parameters.page,
                                page_size=pagination_parameters.page_size)
-    pagination_parameters.item_count = found.total
-    return found.rows
+    return paged(found, pagination_parameters)
 
 
 @blp.route("/<int:case_id>", methods=["GET"])
@@ -104,8 +103,7 @@ def history(case_id, pagination_parameters):
     """The case's events, oldest first, a page at a time (confidential values appear only as "(confidential)")."""
     found = queries.history_page(cases(), actor(), case_id, page=pagination_parameters.page,
                                  page_size=pagination_parameters.page_size)
-    pagination_parameters.item_count = found.total
-    return found.rows
+    return paged(found, pagination_parameters)
 
 
 @blp.route("/<int:case_id>/data", methods=["GET"])

@@ -9,7 +9,7 @@ from engine.inbox import inbox_page
 
 from ..schemas import CompletedSchema, CompleteSchema, TaskQuerySchema, TaskRowSchema, TaskSchema
 from ..web import actor, cases
-from . import PAGING
+from . import PAGING, paged
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Open human tasks")
 
@@ -41,8 +41,7 @@ def list_tasks(args, pagination_parameters):
     found = inbox_page(cases(), actor().name, scope=args["scope"], role=args.get("role"), due=args.get("due"),
                        sort=args["sort"], descending=args["direction"] == "desc", text=args.get("q"),
                        page=pagination_parameters.page, page_size=pagination_parameters.page_size)
-    pagination_parameters.item_count = found.total
-    return found.rows
+    return paged(found, pagination_parameters)
 
 
 @blp.route("/<task:task_id>", methods=["GET"])
