@@ -119,7 +119,7 @@ def mail_link(session, deployed, user_name: str, purpose: str) -> bool:
     person = {"name": user.name, "display_name": user.display_name, "email": user.email}
     notify.direct(session.connection(), jur, deployed.mail_templates, MAIL_KIND[purpose], person,
                   {"link": f"{base_url()}{LINK_PATH}{token}",
-                   "expires": f"{notify.fmt_day(local)} {local:%H:%M} ({jur.calendar.tz})"})
+                   "expires": f"{notify.fmt_day(local)} {local:%H:%M %Z}"})
     return True
 
 
