@@ -185,7 +185,7 @@ class CaseService:
                 runtime.complete_user_task(workflow, task, {**clean, **letters.case_data_of(letter)} if letter
                                            else clean)
             if letter:  # before the case's own events, so the history ends with the case closing
-                letters.store(s, case, letter, actor, row)
+                letters.store(s, case, letter, actor, row, deployed=deployed)
             save_case(s, case, workflow, deployed, actor.name,
                       [("task_completed", task_id, {"task": row.title, "data": shown})])
             return case.id

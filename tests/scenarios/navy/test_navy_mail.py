@@ -54,3 +54,41 @@ def test_the_requester_is_told_what_waits_for_them_and_no_mail_names_the_accommo
     for m in smtp.messages:
         text = (m["Subject"] + smtp.text(m)).lower()
         assert "screen reader" not in text and "low vision" not in text
+
+
+def test_the_requester_is_mailed_when_a_letter_is_issued_to_them(navy, smtp):
+    """Navy manual 1-7, Attachment 4: the written confirmation of a withdrawal is issued; the requester is told
+    by mail, with the letter's title and a link to the case, never the letter's text."""
+    s = navy
+    with_addresses(s)
+    s.intake(accommodation_requested="Screen reader software for low vision")
+    s.day(4)  # Tuesday 2026-01-20
+    s.withdraw(reason="No longer needed")
+    outbox.deliver_due(s.db, mailer_from_env())
+    smtp.messages.clear()
+    s.do("coordinator", "task_withdrawal_letter", withdrawal_date=s.date(4), withdrawal_mode="written",
+         withdrawal_letter_date=s.today())
+    outbox.deliver_due(s.db, mailer_from_env())
+    issued = [m for m in smtp.to("requester@navy.example.mil")
+              if m["Subject"] == "A letter about your request was issued"]
+    assert len(issued) == 1
+    text = smtp.text(issued[0])
+    assert "Confirmation of Withdrawal of Reasonable Accommodation Request" in text
+    assert f"/cases/{s.case_id}" in text and "screen reader" not in text.lower()
+    assert [m for m in smtp.messages if m["Subject"].startswith("A letter")] == issued  # to the requester only
+
+
+def test_a_medical_letter_is_announced_without_its_title(navy, smtp):
+    """Navy manual 2-7: the request for medical documentation is a medical letter; its mail names no title."""
+    s = navy
+    with_addresses(s)
+    s.intake()
+    s.interactive(medical=True)
+    outbox.deliver_due(s.db, mailer_from_env())
+    smtp.messages.clear()
+    s.day(5)
+    s.request_medical()
+    outbox.deliver_due(s.db, mailer_from_env())
+    issued = [m for m in smtp.to("requester@navy.example.mil") if m["Subject"].startswith("A letter")]
+    assert len(issued) == 1 and "was issued to you: A letter about your request." in smtp.text(issued[0])
+    assert "medical" not in smtp.text(issued[0]).lower()
