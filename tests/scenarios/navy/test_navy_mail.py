@@ -92,3 +92,31 @@ def test_a_medical_letter_is_announced_without_its_title(navy, smtp):
     issued = [m for m in smtp.to("requester@navy.example.mil") if m["Subject"].startswith("A letter")]
     assert len(issued) == 1 and "was issued to you: A letter about your request." in smtp.text(issued[0])
     assert "medical" not in smtp.text(issued[0]).lower()
+
+
+def test_the_coordinator_assigns_a_supervisor_step_and_never_a_requester_step(navy, smtp):
+    """Navy 1-4: the RA Coordinator hands the forwarding to a named supervisor, who is mailed; the
+    requester's own confirmation step (1-3) is theirs and cannot be assigned to anyone."""
+    import pytest
+
+    from engine.assignment import assign
+    from engine.errors import ValidationFailed
+
+    s = navy
+    with_addresses(s)
+    other = s.user("supervisor2", ["supervisor"])
+    add_user(s.db, s.service.registry, other, ["supervisor"], "navy", email="sup2@navy.example.mil")
+    s.request(how="supervisor")
+    forward = s.task("supervisor", "task_forward")
+    outbox.deliver_due(s.db, mailer_from_env())
+    smtp.messages.clear()
+    assign(s.service, forward.id, "coordinator", other)
+    outbox.deliver_due(s.db, mailer_from_env())
+    assert [m["Subject"] for m in smtp.to("sup2@navy.example.mil")] == \
+        [f"A step was assigned to you: {forward.title}"]
+    assign(s.service, forward.id, "coordinator", "supervisor")  # and back, so the usual supervisor forwards
+    s.forward()
+    confirm = s.task("requester", "task_confirm_requester")
+    with pytest.raises(ValidationFailed) as err:
+        assign(s.service, confirm.id, "coordinator", "supervisor")
+    assert "requester's own" in err.value.errors["assignee"]
