@@ -7,11 +7,10 @@ from __future__ import annotations
 import pytest
 from smtpkit import smtp_fixture  # noqa: F401 - the smtp fixture
 from sqlalchemy import select
-from support import copy_testland, run_cli, task_named
+from support import run_cli, task_named
 
 from engine import auth, outbox
 from engine.assignment import assign
-from engine.definitions import deploy, read_folder
 from engine.errors import Forbidden, NotFound, ValidationFailed
 from engine.mailer import mailer_from_env
 from engine.outbox_store import OutboxMail
@@ -22,13 +21,8 @@ MEDICAL = "Chronic migraine with aura"
 
 
 @pytest.fixture
-def assigning(service, tmp_path):
-    """Testland where reviewers may assign (they stand for the coordinator); everyone has an address."""
-    folder = copy_testland(tmp_path)
-    config = folder / "jurisdiction.toml"
-    config.write_text(config.read_text().replace('incidents = ["reviewer"]', 'incidents = ["reviewer"]\n'
-                                                                               'assign = ["reviewer"]'))
-    deploy(service.db, read_folder(folder))
+def assigning(service):
+    """Testland, where reviewers may assign (they stand for the coordinator); everyone has an address."""
     for name, roles in [("clara", ["clerk"]), ("cora", ["clerk", "reviewer"]), ("rita", ["reviewer"]),
                         ("rob", ["requester"])]:
         add_user(service.db, service.registry, name, roles, "testland", email=f"{name}@example.gov")
