@@ -120,3 +120,26 @@ def test_the_coordinator_assigns_a_supervisor_step_and_never_a_requester_step(na
     with pytest.raises(ValidationFailed) as err:
         assign(s.service, confirm.id, "coordinator", "supervisor")
     assert "requester's own" in err.value.errors["assignee"]
+
+
+def test_the_requesters_own_step_due_soon_is_in_their_daily_digest(navy, smtp):
+    """Navy 1-3: the confirmation on SECNAV 12306/1 waits for the requester; two days before it is due the
+    7:00 digest (New York) lists it for them."""
+    from datetime import timedelta
+
+    from engine import notify
+
+    s = navy
+    with_addresses(s)
+    s.request(how="supervisor")
+    s.forward()
+    confirm = s.task("requester", "task_confirm_requester")
+    last = notify.last_day(s.config, confirm.due_at)
+    s.at(f"{last - timedelta(days=2)}T07:00")
+    outbox.deliver_due(s.db, mailer_from_env())
+    smtp.messages.clear()
+    outbox.run_digests(s.db, s.service.registry)
+    outbox.deliver_due(s.db, mailer_from_env())
+    digest = [m for m in smtp.to("requester@navy.example.mil") if m["Subject"].startswith("Your steps due soon")]
+    assert len(digest) == 1 and f"due {notify.fmt_day(last)}" in smtp.text(digest[0])
+    assert confirm.title in smtp.text(digest[0])
