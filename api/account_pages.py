@@ -15,9 +15,12 @@ from .web import cases, db
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
+PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}  # the link's secret is in the URL
+
+
 def _page(token, who, errors=None, status=200):
     return render_template("account/set_password.html", token=token, who=who, errors=errors or {},
-                           min_length=passwords.MIN_LENGTH), status
+                           min_length=passwords.MIN_LENGTH), status, PRIVATE
 
 
 @bp.get("/password/<token>")

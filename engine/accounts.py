@@ -132,6 +132,9 @@ def reset_by_admin(db, registry, actor_name: str, user_name: str) -> bool:
         if not user.email:
             raise ValidationFailed({"email": f"{user_name} has no email address: add one first"},
                                    "The reset link could not be mailed.")
+        if user.disabled_at is not None:
+            raise ValidationFailed({"name": f"{user_name} is deactivated: reactivate them first"},
+                                   "The reset link could not be mailed.")
         deployed = registry.current(s, user.jurisdiction)
         mail_link(s, deployed, user_name, "reset")
         _audit(s, actor_name, user_name, "password_reset_mailed")

@@ -155,3 +155,10 @@ def test_forgot_password_answers_the_same_and_mails_only_a_real_account(web, smt
     empty = app.test_client()
     assert empty.post("/account/forgot", data={"name": "", "csrf_token": csrf_of(empty.get("/login").text)}) \
         .status_code == 422
+
+
+def test_the_set_password_page_is_not_cached_and_sends_no_referrer(web, signed_in, smtp, app):
+    assert signed_in("clara").post("/requests/new", data=NEW).status_code == 303
+    deliver(web[1])
+    page = app.test_client().get(link_of(smtp, "Nadia.Newcomer@example.org"))
+    assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["Cache-Control"] == "no-store"

@@ -125,3 +125,10 @@ def test_others_get_404_and_other_jurisdictions_users_are_not_found(admins, sign
     rita = signed_in("rita")
     assert rita.get("/admin/users/olga/edit").status_code == 404
     assert rita.post("/admin/users/olga/reset-password").status_code == 404
+
+
+def test_a_deactivated_user_gets_no_reset_link(admins, signed_in):
+    rita = signed_in("rita")
+    rita.post("/admin/users/clara/deactivate")
+    assert rita.post("/admin/users/clara/reset-password").status_code == 303
+    assert "clara is deactivated: reactivate them first" in rita.get("/admin/users").text
