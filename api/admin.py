@@ -80,7 +80,10 @@ def users_page():
     people = list_users(cases().db, me.jurisdiction)
     names = {u.name for u in people}
     log = [r for r in audit_log(cases().db, limit=500) if r["user_name"] in names][:100]
-    return render_template("admin/users.html", users=people, roles=jurisdiction.roles, log=log)
+    from engine.accounts import REQUESTER_TYPES
+
+    return render_template("admin/users.html", users=people, roles=jurisdiction.roles, log=log,
+                           requester_types=REQUESTER_TYPES)
 
 
 @bp.post("/users/<name>/<any(deactivate, reactivate):action>")
@@ -103,5 +106,7 @@ def set_active(name, action):
 
 
 def init_app(app) -> None:
+    from . import admin_users  # noqa: F401 - add / edit users and reset passwords, on this blueprint
+
     app.register_blueprint(bp)
     app.jinja_env.globals["is_admin"] = lambda a: a is not None and is_admin(a)

@@ -150,6 +150,8 @@ def create_app(config: dict | None = None) -> Flask:
     pages.init_app(app)
     studio_pages.init_app(app)  # the policy studio (/studio)
     admin.init_app(app)  # admin pages (outbox)
+    from . import account_pages  # issue 12: set a password through a mailed link, forgot password
+    account_pages.init_app(app)
     plain.init_app(app)  # the requester's plain-words view
     errors.init_app(app)  # after flask-smorest, whose own HTTPException handler this replaces
     app.jinja_env.globals["csrf_token"] = auth.csrf_token

@@ -415,6 +415,9 @@ from .cli_users import add_to as _add_user_admin  # noqa: E402
 
 cli.add_command(outbox_group)
 _add_user_admin(user)
+from .cli_assign import task_assign  # noqa: E402 - issue 12
+
+task.add_command(task_assign)
 
 
 def main(argv=None):

@@ -55,6 +55,12 @@ class CaseDetailSchema(CaseSchema):
     tracking = fields.Dict(metadata={"description": "tracking (NEAT) data of the case"})
 
 
+class NewRequesterSchema(Strict):
+    display_name = fields.String(required=True, validate=validate.Length(1, 200))
+    email = fields.String(required=True, validate=validate.Length(3, 254))
+    requester_type = fields.String(required=True, validate=validate.OneOf(["employee", "applicant"]))
+
+
 class CaseStartSchema(Strict):
     jurisdiction = fields.String(validate=_NAME, metadata={"description": "default: your own"})
     process_id = fields.String(validate=_NAME, metadata={"description": "default: the first startable process"})
@@ -62,6 +68,9 @@ class CaseStartSchema(Strict):
                               metadata={"description": "staff only: record a request on someone's behalf"})
     title = fields.String(validate=validate.Length(1, 256))
     data = fields.Dict(keys=fields.String(), load_default=dict, metadata={"description": "initial case data"})
+    new_requester = fields.Nested(NewRequesterSchema, metadata={
+        "description": "staff only, instead of `requester`: a person with no account gets one (requester role, "
+                       "user name = the address) and an invitation mail to set a password"})
 
 
 class PagedQuery(Strict):

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import access, clock, incidents, letters, permissions, runtime
+from . import access, accounts, clock, incidents, letters, permissions, runtime
 from .definitions import Registry
 from .errors import Conflict, Forbidden, NotFound, RaflowError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
@@ -50,7 +50,9 @@ class CaseService:
 
     # -- starting ----------------------------------------------------------------------------
     def start_case(self, jurisdiction: str, process_id: str, actor_name: str, data: dict | None = None,
-                   requester: str | None = None, title: str | None = None) -> int:
+                   requester: str | None = None, title: str | None = None, new_person: dict | None = None) -> int:
+        """`new_person` ({display_name, email, requester_type}): staff record a request for someone with no
+        account; the account and its invitation (engine.accounts) are made in the case's own transaction."""
         data = _check_start_data(data or {})
         with self.db.transaction() as s:
             actor = access.load_actor(s, actor_name)
@@ -60,6 +62,12 @@ class CaseService:
             if process_id not in deployed.jurisdiction.start_processes:
                 starts = ", ".join(deployed.jurisdiction.start_processes)
                 raise NotFound(f"process {process_id!r} cannot be started in {jurisdiction} (startable: {starts})")
+            if new_person is not None:
+                if not access.is_staff(actor, jurisdiction):
+                    raise Forbidden("only staff may record a request on someone else's behalf")
+                person = accounts.invite(s, deployed, actor.name, new_person)
+                requester = person["name"]
+                data = {"requester_name": person["display_name"], "requester_type": person["requester_type"], **data}
             requester = (requester or actor.name).strip()
             if requester != actor.name and not access.is_staff(actor, jurisdiction):
                 raise Forbidden("only staff may record a request on someone else's behalf")
@@ -173,7 +181,7 @@ class CaseService:
                 runtime.complete_user_task(workflow, task, {**clean, **letters.case_data_of(letter)} if letter
                                            else clean)
             if letter:  # before the case's own events, so the history ends with the case closing
-                letters.store(s, case, letter, actor, row)
+                letters.store(s, case, letter, actor, row, deployed=deployed)
             save_case(s, case, workflow, deployed, actor.name,
                       [("task_completed", task_id, {"task": row.title, "data": shown})])
             return case.id

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from . import access, clock, runtime
+from . import access, clock, notify, runtime
 from .access import Actor
 from .calendars import parse_date
 from .casefile import CONFIDENTIAL_VIEWED, check_view_case, load_case, may_see_confidential
@@ -192,7 +192,10 @@ def case_data_of(pending: Pending) -> dict:
     return {"letter_date": pending.letter_date, **pending.dates}
 
 
-def store(session, case_row, pending: Pending, actor: Actor, task_row, supersedes: Letter | None = None) -> int:
+def store(session, case_row, pending: Pending, actor: Actor, task_row, supersedes: Letter | None = None,
+          deployed=None) -> int:
+    """Keep the issued letter and tell the requester by mail (with `deployed`; the title only, and for a
+    medical letter not even that), all in the caller's transaction."""
     now = clock.now()
     row = Letter(case_id=case_row.id, kind=pending.kind.key, title=pending.kind.title,
                  version=(supersedes.version + 1) if supersedes else 1, letter_date=pending.letter_date,
@@ -207,6 +210,9 @@ def store(session, case_row, pending: Pending, actor: Actor, task_row, supersede
     record_event(session, case_row.id, actor.name, "letter_reissued" if supersedes else "letter_issued",
                  task_row.id, {"letter": row.id, "kind": row.kind, "version": row.version,
                                "letter_date": row.letter_date, **pending.dates}, at=now)
+    if deployed is not None:
+        title = "A letter about your request" if row.medical else row.title
+        notify.letter_issued(session.connection(), deployed, case_row, title)  # links to the case page
     return row.id
 
 
@@ -341,7 +347,7 @@ def reissue(service, case_id, letter_id, actor_name: str, changes: dict) -> int:
         pending = Pending(kind, old.letter_date, dict(old.dates), html, pdf, {"form": form.key if form else None,
                                                                               "values": clean})
         task_row = _TaskRef(old.task_id, old.spec_id, old.role)
-        return store(s, case, pending, actor, task_row, supersedes=old)
+        return store(s, case, pending, actor, task_row, supersedes=old, deployed=deployed)
 
 
 @dataclass

@@ -7,6 +7,7 @@ RAFLOW_BASE_URL   where links in mail point (default http://127.0.0.1:5000)
 
 from __future__ import annotations
 
+import email.policy
 import os
 import smtplib
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ class SmtpMailer:
 
     def send(self, to_addr: str, subject: str, body: str, ref: str) -> None:
         """Deliver one message; raises OSError / smtplib.SMTPException when the server refuses or is away."""
-        msg = EmailMessage()
+        msg = EmailMessage(policy=_POLICY)
         msg["From"], msg["To"], msg["Subject"] = self.sender, to_addr, subject
         msg["Message-ID"] = make_msgid(idstring=ref, domain="raflow")
         msg.set_content(body)
@@ -62,6 +63,10 @@ class SmtpMailer:
             if self.user:
                 smtp.login(self.user, self.password or "")
             smtp.send_message(msg)
+
+
+# Subjects (at most 200 characters) stay on one line: folded, some readers show a leading space.
+_POLICY = email.policy.default.clone(max_line_length=998)
 
 
 def mailer_from_env() -> SmtpMailer | None:

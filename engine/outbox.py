@@ -119,7 +119,8 @@ def run_digests(db, registry) -> int:
         today = jur.calendar.local_date(now)
         with db.transaction() as s:
             people = [dict(r._mapping) for r in s.execute(
-                select(User.name, User.display_name, User.email, User.roles).where(User.jurisdiction == key))]
+                select(User.name, User.display_name, User.email, User.roles).where(
+                    User.jurisdiction == key, User.disabled_at.is_(None)))]  # a deactivated person gets none
             done = set(s.execute(select(DigestRun.recipient).where(DigestRun.day == today)).scalars())
         for person in people:
             if person["name"] not in done:
@@ -136,7 +137,8 @@ def _digest_for(db, deployed, person, today, cfg) -> int:
             s.flush()
             roles = set(person["roles"] or []) - {REQUESTER}
             mine = or_(Task.assignee == person["name"],
-                       and_(Task.assignee.is_(None), Task.role.in_(roles), Case.jurisdiction == jur.key))
+                       and_(Task.assignee.is_(None), Task.role.in_(roles), Case.jurisdiction == jur.key),
+                       and_(Task.role == REQUESTER, Case.requester == person["name"]))  # their own request's steps
             due = s.execute(select(Task.id, Task.title, Task.due_at, Task.case_id).join(Case, Case.id == Task.case_id)
                             .where(mine, Task.due_at.is_not(None), Task.due_at <= horizon)
                             .order_by(Task.due_at)).all()

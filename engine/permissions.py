@@ -10,6 +10,7 @@ so a case the actor may not know exists answers 404 before any 403.
     upload = ["*"]                    # "*": any staff member who may see the case
     download = ["*"]
     incidents = ["coordinator"]       # who sees the incidents page (cases the worker could not move on)
+    assign = ["coordinator"]          # who may give an open step to a colleague holding its role
 
 Without a table the RA Coordinator (`coordinator`) / ADA Coordinator (`ada_coordinator`) roles may
 withdraw and send case events, and any staff member who may see the case may add and read documents.
@@ -28,10 +29,11 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
     "upload": (ANY_STAFF,),
     "download": (ANY_STAFF,),
     "incidents": COORDINATORS,  # see the incidents page and `raflow incidents` (not a case action)
+    "assign": COORDINATORS,  # give an open step to a person who holds its role (engine.assignment)
 }
 VERBS = {"withdraw": "withdraw", "case_event": "send case events to", "upload": "add documents to",
          "download": "download documents of",
-         "incidents": "see incidents of"}
+         "incidents": "see incidents of", "assign": "assign steps of"}
 
 
 def roles_for(config: dict, action: str) -> frozenset[str]:

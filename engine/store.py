@@ -95,6 +95,7 @@ class User(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)  # `raflow demo` account, refused in production
     email: Mapped[str | None] = mapped_column(String(254))  # where notifications go (engine/notify.py)
     mail_digest: Mapped[bool] = mapped_column(Boolean, default=False)  # queue/assignment mail in the daily digest
+    requester_type: Mapped[str | None] = mapped_column(String(16))  # employee | applicant (engine/accounts.py)
 
 
 class Case(Base):

@@ -1,4 +1,5 @@
-"""User administration: deactivate / reactivate, import from CSV, and the audit log of every change.
+"""User administration: add and edit, deactivate / reactivate, import from CSV, and the audit log of
+every change.
 
 A deactivated user cannot sign in, their open web session ends on the next request, and their API
 token is refused (engine/auth.py). An import is checked whole before anything is written, so a bad
@@ -12,10 +13,13 @@ import io
 
 from sqlalchemy import insert, select
 
-from . import auth, clock
-from .errors import NotFound, RaflowError
+from . import accounts, auth, clock
+from .errors import NotFound, RaflowError, ValidationFailed
 from .outbox_store import UserAudit
+from .store import User
 from .users import _NAME, add_user, check_email
+
+EDITABLE = ("display_name", "email", "roles", "requester_type", "mail_digest")
 
 CSV_COLUMNS = ("name", "display_name", "email", "roles", "jurisdiction")
 
@@ -30,6 +34,82 @@ def set_active(db, actor: str, name: str, active: bool) -> None:
     (auth.reactivate if active else auth.deactivate)(db, name)
     with db.transaction() as s:
         record(s, actor, name, "reactivated" if active else "deactivated")
+
+
+def save_user(db, registry, actor: str, values: dict, *, new: bool, invite: bool = False) -> dict:
+    """Add (new=True) or edit a user from an admin's form or the CLI; field errors name the field, and the
+    change and its audit row are one transaction. `invite` mails a new account a set-password link.
+    Returns {"name", "changed": [fields], "invited": bool}."""
+    name = str(values.get("name") or "").strip()
+    errors: dict[str, str] = {}
+    if not _NAME.match(name):
+        errors["name"] = "use 1-128 letters, digits, '.', '_', '@' or '-' (it cannot be changed later)"
+    with db.transaction() as s:
+        user = s.execute(select(User).where(User.name == name)).scalar() if not errors else None
+        if new and user is not None:
+            errors["name"] = f"there is already a user {name!r}"
+        elif not new and user is None and "name" not in errors:
+            raise NotFound(f"no user {name!r}")
+        jurisdiction = values.get("jurisdiction") or (user.jurisdiction if user else None)
+        try:
+            deployed = registry.current(s, jurisdiction or "")
+        except NotFound:
+            errors["jurisdiction"] = f"no jurisdiction {jurisdiction!r} is deployed"
+            raise ValidationFailed(errors, "The user could not be saved.") from None
+        if user is not None and jurisdiction != user.jurisdiction and "roles" not in values:
+            values = {**values, "roles": user.roles}  # a move checks the roles against the new jurisdiction
+        clean = _check_fields(s, values, deployed.jurisdiction.roles, name, errors, partial=not new)
+        if errors:
+            raise ValidationFailed(errors, "The user could not be saved.")
+        if user is None:
+            user = User(name=name, created_at=clock.now(), jurisdiction=jurisdiction, mail_digest=False,
+                        is_demo=False, display_name=clean.get("display_name") or name, roles=[])
+            s.add(user)
+        changed = {}
+        for key, value in {"jurisdiction": jurisdiction, **clean}.items():
+            if getattr(user, key) != value:
+                changed[key] = value
+                setattr(user, key, value)
+        s.flush()
+        invited = bool(new and invite and user.email and accounts.mail_link(s, deployed, name, "invitation"))
+        if new or changed:
+            record(s, actor, name, "added" if new else "edited", {**changed, **({"invited": True} if invited else {})})
+        return {"name": name, "changed": sorted(changed), "invited": invited}
+
+
+def _check_fields(s, values: dict, known_roles: dict, name: str, errors: dict, partial: bool) -> dict:
+    """The editable fields given (all of them for a new user), checked; problems go into `errors`."""
+    clean = {}
+    if "display_name" in values or not partial:
+        display = " ".join(str(values.get("display_name") or "").split())
+        if not display:
+            errors["display_name"] = "enter the person's name"
+        elif len(display) > 200:
+            errors["display_name"] = "a name may have at most 200 characters"
+        clean["display_name"] = display
+    if "email" in values or not partial:
+        try:
+            clean["email"] = check_email(values.get("email"))
+            if clean["email"] and accounts.email_taken(s, clean["email"], except_name=name):
+                errors["email"] = "another user has this address"
+        except RaflowError as err:
+            errors["email"] = str(err)
+    if "roles" in values or not partial:
+        roles = sorted({str(r).strip() for r in values.get("roles") or [] if str(r).strip()})
+        unknown = [r for r in roles if r not in known_roles]
+        if not roles:
+            errors["roles"] = "choose at least one role"
+        elif unknown:
+            errors["roles"] = f"unknown role(s) {', '.join(unknown)}; known: {', '.join(known_roles)}"
+        clean["roles"] = roles
+    if "requester_type" in values or not partial:
+        try:
+            clean["requester_type"] = accounts.check_requester_type(values.get("requester_type"))
+        except RaflowError as err:
+            errors["requester_type"] = str(err)
+    if "mail_digest" in values or not partial:
+        clean["mail_digest"] = bool(values.get("mail_digest"))
+    return clean
 
 
 def audit_log(db, name: str | None = None, limit: int = 200) -> list[dict]:

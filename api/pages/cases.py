@@ -23,6 +23,7 @@ EVENT_TEXT = {
     "task_opened": "Step opened",
     "task_claimed": "Step claimed",
     "task_released": "Step released to its queue",
+    "task_assigned": "Step assigned",
     "task_completed": "Step completed",
     "timer_fired": "Deadline reached (timer)",
     "case_event": "Case event",
@@ -45,6 +46,8 @@ def describe(event: dict, roles: dict, names: dict) -> str:
     if kind in ("task_opened", "task_claimed", "task_released", "task_completed") and d.get("task"):
         extra = f" ({roles.get(d['role'], d['role'])})" if kind == "task_opened" and d.get("role") else ""
         return f"{d['task']}{extra}"
+    if kind == "task_assigned" and d.get("task"):
+        return f"{d['task']} to {names.get(d.get('assignee'), d.get('assignee'))}"
     if kind == "case_started" and d.get("requester"):
         return f"for {names.get(d['requester'], d['requester'])}"
     if kind == "case_closed":

@@ -15,6 +15,7 @@ from ..auth import login_required
 from ..formview import build_fields, form_errors
 from ..web import actor, cases, db
 from . import bp
+from .new_person import NEW_PERSON, check_new_person, new_person_fields
 from .tasks import page_number
 
 
@@ -35,9 +36,12 @@ def _intake_page(errors=None, raw=None, requester="", status=200):
     fields = build_fields(form, values, errors, raw)
     choices = queries.requester_choices(db(), me.jurisdiction) if staff else []
     errors = errors or {}
+    raw = raw or {}
     return render_template("intake.html", form=form, fields=fields, staff=staff, choices=choices,
                            requester=requester, self_allowed=REQUESTER in me.roles, errors=errors,
-                           top_errors={k: v for k, v in form_errors(form, errors).items() if k != "requester"},
+                           new_person=new_person_fields(errors, raw) if staff else None,
+                           top_errors={k: v for k, v in form_errors(form, errors).items()
+                                       if k != "requester" and not k.startswith("new_")},
                            processes=deployed.jurisdiction.start_processes), status
 
 
@@ -58,7 +62,11 @@ def intake_post():
     raw.pop("csrf_token", None)
     requester = (request.form.get("requester") or "").strip() if staff else me.name
     errors = {}
-    if staff and not requester:
+    new_person = None
+    if staff and requester == NEW_PERSON:  # issue 12: someone without an account; they get one and an invitation
+        new_person, person_errors = check_new_person(request.form)
+        errors.update(person_errors)
+    elif staff and not requester:
         errors["requester"] = "choose who made the request"
     elif staff and requester != me.name and requester not in {n for n, _ in queries.requester_choices(
             db(), me.jurisdiction)}:
@@ -70,13 +78,19 @@ def intake_post():
         errors.update(err.errors)
     if errors:
         return _intake_page(errors, raw, requester, 422)
-    if "requester_name" not in data:
+    if new_person is None and "requester_name" not in data:
         names = dict(queries.requester_choices(db(), me.jurisdiction))
         data["requester_name"] = me.display_name if requester == me.name else names.get(requester, requester)
     process_id = deployed.jurisdiction.start_processes[0]
     # The title shows in every list: the requester's name only, never what was asked for (it may be medical).
-    title = f"Reasonable accommodation request from {data['requester_name']}"
-    case_id = cases().start_case(me.jurisdiction, process_id, me.name, data, requester=requester, title=title)
+    title = f"Reasonable accommodation request from {data.get('requester_name') or new_person['display_name']}"
+    try:
+        case_id = cases().start_case(me.jurisdiction, process_id, me.name, data, title=title, new_person=new_person,
+                                     requester=None if new_person else requester)
+    except ValidationFailed as err:  # e.g. the address was taken in the meantime
+        if new_person is None or not any(k.startswith("new_") for k in err.errors):
+            raise
+        return _intake_page(err.errors, raw, requester, 422)
     flash(f"Request received: case {case_id}.", "success")
     if staff:
         return redirect(url_for("pages.case", case_id=case_id), code=303)

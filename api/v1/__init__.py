@@ -48,4 +48,7 @@ def init_app(app) -> Api:
     from . import reports  # noqa: I001 - the reports area (branch reports)
 
     api.register_blueprint(reports.blp)
+    from . import assign  # issue 12: assign a step to a person
+
+    api.register_blueprint(assign.blp)
     return api

@@ -72,8 +72,15 @@ def start_case(body):
         if not starts:
             raise NotFound(f"{jurisdiction} has no startable process")
         process_id = starts[0]
-    case_id = cases().start_case(jurisdiction, process_id, me.name, body.get("data") or {},
-                                 requester=body.get("requester"), title=body.get("title"))
+    new_person = body.get("new_requester")
+    if new_person and requester:
+        raise ValidationFailed({"new_requester": "give either requester or new_requester, not both"})
+    try:
+        case_id = cases().start_case(jurisdiction, process_id, me.name, body.get("data") or {},
+                                     requester=requester, title=body.get("title"), new_person=new_person)
+    except ValidationFailed as err:  # engine.accounts names the new person's fields new_*
+        raise ValidationFailed({f"new_requester.{k[4:]}" if k.startswith("new_") else k: v
+                                for k, v in err.errors.items()}, str(err)) from None
     return queries.case_row(cases(), me, case_id)
 
 

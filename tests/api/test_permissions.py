@@ -157,6 +157,11 @@ WRITES = {  # action: (method, path, body, who may, who may see the case)
     "withdraw": ("POST", "/cases/{a}/withdraw", {"reason": "changed my mind"}, {"rob", "rita", "cora"}, SEES_CASE),
     "start for ruth": ("POST", "/cases", {"requester": "ruth"}, {"clara", "rita", "cora", "ruth"}, set(ACTORS)),
     "start own": ("POST", "/cases", {}, set(ACTORS), set(ACTORS)),
+    # issue 12: assigning a step ([permissions] assign = reviewer), recording a request for a new person
+    "assign intake b": ("POST", "/tasks/{intake_b}/assign", {"assignee": "clara"}, {"rita", "cora"}, SEES_B),
+    "start for a new person": ("POST", "/cases", {"new_requester": {
+        "display_name": "Nia New", "email": "nia@example.org", "requester_type": "employee"}},
+        {"clara", "rita", "cora", "olga"}, set(ACTORS)),
 }
 
 

@@ -270,3 +270,23 @@ def test_a_bad_mail_url_is_a_one_line_error(service, capsys, monkeypatch):
     monkeypatch.setenv("RAFLOW_MAIL_URL", "http://mail.example.gov")
     code, _, err = run_cli(capsys, "--database", service.db.url, "outbox", "send")
     assert code == 1 and err.startswith("raflow: RAFLOW_MAIL_URL") and len(err.strip().splitlines()) == 1
+
+
+def test_a_deactivated_person_gets_no_digest_and_the_digest_hour_is_the_jurisdictions(tmp_path, mailed, smtp, frozen):
+    """Digest hour per jurisdiction ([mail] digest_hour = 9 in this copy of testland, New York time)."""
+    folder = copy_testland(tmp_path)
+    config = folder / "jurisdiction.toml"
+    config.write_text(config.read_text() + "\n[mail]\ndigest_hour = 9\n")
+    deploy(mailed.db, read_folder(folder))
+    from engine import auth
+
+    mailed.start_case("testland", "tl_main", "rob")
+    auth.deactivate(mailed.db, "cora")
+    frozen.set(frozen.now() + timedelta(days=4, hours=-3))  # Tuesday 20 Jan 2026, 07:00 New York
+    outbox.deliver_due(mailed.db, mailer_from_env())
+    smtp.messages.clear()
+    assert outbox.run_digests(mailed.db, mailed.registry) == 0  # 07:00: before this jurisdiction's hour
+    frozen.advance(timedelta(hours=2))  # 09:00
+    assert outbox.run_digests(mailed.db, mailed.registry) == 1
+    send_all(mailed.db)
+    assert [m["To"] for m in smtp.messages] == ["clara@example.gov"]  # not cora, who was deactivated

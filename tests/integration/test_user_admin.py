@@ -54,3 +54,43 @@ def test_csv_import_adds_users_and_a_bad_line_stores_nothing(service, capsys, tm
     assert sorted(get_user(service.db, "fred").roles) == ["clerk", "reviewer"]
     code, out, _ = run_cli(capsys, "--database", url, "user", "audit", "--json")
     assert {(r["user_name"], r["action"]) for r in json.loads(out)} >= {("erin", "imported"), ("fred", "imported")}
+
+
+def test_cli_edit_changes_what_is_given_and_bad_input_names_the_field(service, capsys):
+    url = service.db.url
+    code, out, err = run_cli(capsys, "--database", url, "user", "edit", "rob", "--email", "rob@example.org",
+                             "--requester-type", "applicant", "--display-name", "Rob R")
+    assert code == 0, err
+    assert out.strip() == "user rob: changed display_name, email, requester_type"
+    rob = get_user(service.db, "rob")
+    assert (rob.email, rob.requester_type, rob.display_name, rob.roles) == \
+        ("rob@example.org", "applicant", "Rob R", ["requester"])
+    code, _, err = run_cli(capsys, "--database", url, "user", "edit", "rob", "--role", "pilot", "--email", "x@")
+    assert code == 1 and "  roles: unknown role(s) pilot" in err and "  email: email 'x@'" in err
+    assert get_user(service.db, "rob").roles == ["requester"]
+    code, _, err = run_cli(capsys, "--database", url, "user", "edit", "nobody", "--email", "a@example.org")
+    assert code == 1 and err.strip() == "raflow: no user 'nobody'"
+    code, out, _ = run_cli(capsys, "--database", url, "user", "audit", "rob", "--json")
+    assert [r["action"] for r in json.loads(out)] == ["edited"]
+
+
+def test_cli_invite_and_reset_password_queue_a_one_time_link(service, capsys):
+    from sqlalchemy import select
+
+    from engine.outbox_store import OutboxMail
+
+    url = service.db.url
+    code, _, err = run_cli(capsys, "--database", url, "user", "reset-password", "rob")
+    assert code == 1 and "rob has no email address" in err
+    run_cli(capsys, "--database", url, "user", "edit", "rob", "--email", "rob@example.org")
+    code, out, err = run_cli(capsys, "--database", url, "user", "reset-password", "rob")
+    assert code == 0 and "rob@example.org" in out, err
+    code, out, err = run_cli(capsys, "--database", url, "user", "invite", "rob")
+    assert code == 0, err
+    with service.db.transaction() as s:
+        mails = s.execute(select(OutboxMail.kind, OutboxMail.to_addr, OutboxMail.body)).all()
+    assert [(m.kind, m.to_addr) for m in mails] == [("password_reset", "rob@example.org"),
+                                                   ("invitation", "rob@example.org")]
+    assert "/account/password/" in mails[1].body
+    code, out, _ = run_cli(capsys, "--database", url, "user", "audit", "rob", "--json")
+    assert [r["action"] for r in json.loads(out)] == ["invited", "password_reset_mailed", "edited"]

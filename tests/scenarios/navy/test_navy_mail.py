@@ -54,3 +54,92 @@ def test_the_requester_is_told_what_waits_for_them_and_no_mail_names_the_accommo
     for m in smtp.messages:
         text = (m["Subject"] + smtp.text(m)).lower()
         assert "screen reader" not in text and "low vision" not in text
+
+
+def test_the_requester_is_mailed_when_a_letter_is_issued_to_them(navy, smtp):
+    """Navy manual 1-7, Attachment 4: the written confirmation of a withdrawal is issued; the requester is told
+    by mail, with the letter's title and a link to the case, never the letter's text."""
+    s = navy
+    with_addresses(s)
+    s.intake(accommodation_requested="Screen reader software for low vision")
+    s.day(4)  # Tuesday 2026-01-20
+    s.withdraw(reason="No longer needed")
+    outbox.deliver_due(s.db, mailer_from_env())
+    smtp.messages.clear()
+    s.do("coordinator", "task_withdrawal_letter", withdrawal_date=s.date(4), withdrawal_mode="written",
+         withdrawal_letter_date=s.today())
+    outbox.deliver_due(s.db, mailer_from_env())
+    issued = [m for m in smtp.to("requester@navy.example.mil")
+              if m["Subject"] == "A letter about your request was issued"]
+    assert len(issued) == 1
+    text = smtp.text(issued[0])
+    assert "Confirmation of Withdrawal of Reasonable Accommodation Request" in text
+    assert f"/cases/{s.case_id}" in text and "screen reader" not in text.lower()
+    assert [m for m in smtp.messages if m["Subject"].startswith("A letter")] == issued  # to the requester only
+
+
+def test_a_medical_letter_is_announced_without_its_title(navy, smtp):
+    """Navy manual 2-7: the request for medical documentation is a medical letter; its mail names no title."""
+    s = navy
+    with_addresses(s)
+    s.intake()
+    s.interactive(medical=True)
+    outbox.deliver_due(s.db, mailer_from_env())
+    smtp.messages.clear()
+    s.day(5)
+    s.request_medical()
+    outbox.deliver_due(s.db, mailer_from_env())
+    issued = [m for m in smtp.to("requester@navy.example.mil") if m["Subject"].startswith("A letter")]
+    assert len(issued) == 1 and "was issued to you: A letter about your request." in smtp.text(issued[0])
+    assert "medical" not in smtp.text(issued[0]).lower()
+
+
+def test_the_coordinator_assigns_a_supervisor_step_and_never_a_requester_step(navy, smtp):
+    """Navy 1-4: the RA Coordinator hands the forwarding to a named supervisor, who is mailed; the
+    requester's own confirmation step (1-3) is theirs and cannot be assigned to anyone."""
+    import pytest
+
+    from engine.assignment import assign
+    from engine.errors import ValidationFailed
+
+    s = navy
+    with_addresses(s)
+    other = s.user("supervisor2", ["supervisor"])
+    add_user(s.db, s.service.registry, other, ["supervisor"], "navy", email="sup2@navy.example.mil")
+    s.request(how="supervisor")
+    forward = s.task("supervisor", "task_forward")
+    outbox.deliver_due(s.db, mailer_from_env())
+    smtp.messages.clear()
+    assign(s.service, forward.id, "coordinator", other)
+    outbox.deliver_due(s.db, mailer_from_env())
+    assert [m["Subject"] for m in smtp.to("sup2@navy.example.mil")] == \
+        [f"A step was assigned to you: {forward.title}"]
+    assign(s.service, forward.id, "coordinator", "supervisor")  # and back, so the usual supervisor forwards
+    s.forward()
+    confirm = s.task("requester", "task_confirm_requester")
+    with pytest.raises(ValidationFailed) as err:
+        assign(s.service, confirm.id, "coordinator", "supervisor")
+    assert "requester's own" in err.value.errors["assignee"]
+
+
+def test_the_requesters_own_step_due_soon_is_in_their_daily_digest(navy, smtp):
+    """Navy 1-3: the confirmation on SECNAV 12306/1 waits for the requester; two days before it is due the
+    7:00 digest (New York) lists it for them."""
+    from datetime import timedelta
+
+    from engine import notify
+
+    s = navy
+    with_addresses(s)
+    s.request(how="supervisor")
+    s.forward()
+    confirm = s.task("requester", "task_confirm_requester")
+    last = notify.last_day(s.config, confirm.due_at)
+    s.at(f"{last - timedelta(days=2)}T07:00")
+    outbox.deliver_due(s.db, mailer_from_env())
+    smtp.messages.clear()
+    outbox.run_digests(s.db, s.service.registry)
+    outbox.deliver_due(s.db, mailer_from_env())
+    digest = [m for m in smtp.to("requester@navy.example.mil") if m["Subject"].startswith("Your steps due soon")]
+    assert len(digest) == 1 and f"due {notify.fmt_day(last)}" in smtp.text(digest[0])
+    assert confirm.title in smtp.text(digest[0])
