@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 10**9  # far past any listing's end, and its offset still fits the databases' 64-bit integers
 
 
 @dataclass
@@ -43,4 +44,4 @@ class Page:
 def bounded(page: int | None, page_size: int | None) -> tuple[int, int]:
     """Page number and size clamped to what a listing serves (the API refuses out-of-range values first)."""
     size = min(max(int(page_size or DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE)
-    return max(int(page or 1), 1), size
+    return min(max(int(page or 1), 1), MAX_PAGE), size
