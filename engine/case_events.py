@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
-from .errors import ValidationFailed
+from . import access, permissions
+from .errors import NotFound, ValidationFailed
+from .store import Case, case_id_of
 
 WITHDRAWAL = "withdrawal"
 FORM_PREFIX = "event_"
@@ -87,6 +89,8 @@ def choices(deployed, case, may_send) -> list[EventChoice]:
 def check_payload(deployed, event: str, data: dict) -> dict:
     """The payload validated by the event's form; an event without a form takes no fields."""
     form = deployed.forms.get(FORM_PREFIX + event)
+    if not isinstance(data, dict):
+        raise ValidationFailed({"data": "send the payload as an object of field values"})
     if form is not None:
         return form.validate(data)
     if data:
@@ -102,3 +106,30 @@ def revision_start(case, event: str, payload: dict, config: dict) -> tuple[str, 
     data.update(carried_tracking=dict(data), reopens_case=case.id, revision_event=event, revision_request=payload)
     title = f"{event.replace('_', ' ').capitalize()} of case {case.id}: {case.title}"
     return table["process"], data, title
+
+
+def available(service, case_id, actor_name: str) -> list[EventChoice]:
+    """The events `actor_name` may send to the case now; 404 for a case they may not know exists."""
+    with service.db.transaction() as s:
+        actor = access.load_actor(s, actor_name)
+        case = s.get(Case, case_id_of(case_id) or 0)
+        if case is None:
+            raise NotFound(f"no case {case_id}")
+        access.check_view_case(s, actor, case)
+        deployed = service.registry.get(s, case.definition_id)
+        config = deployed.jurisdiction.config
+        return choices(deployed, case, lambda event: permissions.may_act(actor, case, "case_event", config, event))
+
+
+def send(service, case_id, event: str, actor_name: str, data) -> int:
+    """Send `event` with its payload form's data; an event not offered to the actor now is a field error on
+    `event` (422) and a bad payload field errors, so nothing reaches the case. Returns the case that took it."""
+    offered = {c.name: c for c in available(service, case_id, actor_name)}
+    if event not in offered:
+        names = ", ".join(offered) or "none"
+        raise ValidationFailed({"event": f"{str(event)[:60]!r} is not a case event you may send to this case now "
+                                         f"(you may send: {names})"}, "This case event cannot be sent.")
+    with service.db.transaction() as s:
+        case = s.get(Case, case_id_of(case_id))
+        payload = check_payload(service.registry.get(s, case.definition_id), event, data or {})
+    return service.send_event(case_id, event, actor_name, payload)

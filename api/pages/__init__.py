@@ -95,7 +95,7 @@ def days_phrase(days_left) -> str:
 def init_app(app) -> None:
     import importlib
 
-    for module in ("cases", "requests", "tasks", "incidents", "letters", "reports"):  # their routes register on bp
+    for module in ("cases", "requests", "tasks", "incidents", "letters", "reports", "case_events"):  # routes on bp
         importlib.import_module(f"{__name__}.{module}")
 
     app.register_blueprint(bp)

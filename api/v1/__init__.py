@@ -32,4 +32,7 @@ def init_app(app) -> Api:
     from . import reports  # noqa: I001 - the reports area (branch reports)
 
     api.register_blueprint(reports.blp)
+    from . import case_events  # noqa: I001 - case events (branch fidelity)
+
+    api.register_blueprint(case_events.blp)
     return api
