@@ -342,7 +342,8 @@ class CaseService:
                 raise Conflict("this task was already completed")
             raise NotFound(f"no open task {task_id}")
         case = self._case(s, row.case_id)
-        if not access.can_view_case(s, actor, case):
+        if not access.can_view_case(s, actor, case) \
+                and not access.can_work_task_only(s, actor, case, row.role, row.assignee):
             raise NotFound(f"no open task {task_id}")
         return row, case
 
