@@ -80,27 +80,46 @@ def redact(data: dict, confidential: frozenset[str] | set[str], allowed: bool) -
 INVOLVING_EVENTS = ("task_completed",)
 
 
-def involvement(actor: Actor):
-    """SQL condition on Case: the actor started it, completed a step of it, or has an open task on it."""
-    return or_(Case.started_by == actor.name, Case.requester == actor.name,
+def involvement(actor: Actor, emergency_only: frozenset[str] = frozenset()):
+    """SQL condition on Case: the actor started it, completed a step of it, or has an open task on it.
+
+    Navy 2-4, 1-5: a role the jurisdiction lists as `emergency_only` (Safety) is told what an emergency
+    needs in its own task and nothing else, so neither its open task nor its completed one involves it.
+    """
+    working = sorted(actor.roles - {REQUESTER} - emergency_only)
+    own = [Case.started_by == actor.name, Case.requester == actor.name]
+    if not working:
+        return or_(*own)
+    return or_(*own,
                exists().where(Event.case_id == Case.id, Event.actor == actor.name,
                               Event.kind.in_(INVOLVING_EVENTS)),
                exists().where(Task.case_id == Case.id,
-                              or_(Task.assignee == actor.name, Task.role.in_(sorted(actor.roles - {REQUESTER})))))
+                              or_(Task.assignee == actor.name, Task.role.in_(working))))
 
 
-_NEED_TO_KNOW: dict[tuple[str, int], frozenset[str]] = {}  # per database and version; versions never change
+def emergency_only(config: dict) -> frozenset[str]:
+    """`[confidential] emergency_only`: roles that learn only what an emergency needs (Navy 1-5, 2-4)."""
+    return frozenset((config.get("confidential") or {}).get("emergency_only", []))
 
 
-def need_to_know_of(session, definition_id: int) -> frozenset[str]:
+_CONFIDENTIAL: dict[tuple[str, int], tuple[frozenset[str], frozenset[str]]] = {}  # per database and version
+
+
+def _confidential_of(session, definition_id: int) -> tuple[frozenset[str], frozenset[str]]:
+    """(need_to_know, emergency_only) roles of a deployed version; versions never change, so cached."""
     key = (str(session.get_bind().url), definition_id)
-    found = _NEED_TO_KNOW.get(key)
+    found = _CONFIDENTIAL.get(key)
     if found is None:
         bundle = session.execute(select(DefinitionVersion.bundle)
                                  .where(DefinitionVersion.id == definition_id)).scalar() or {}
         config = tomllib.loads(bundle.get("files", {}).get("jurisdiction.toml", ""))
-        found = _NEED_TO_KNOW[key] = frozenset(config.get("confidential", {}).get("need_to_know", []))
+        found = _CONFIDENTIAL[key] = (frozenset(config.get("confidential", {}).get("need_to_know", [])),
+                                      emergency_only(config))
     return found
+
+
+def need_to_know_of(session, definition_id: int) -> frozenset[str]:
+    return _confidential_of(session, definition_id)[0]
 
 
 def can_view_case(session, actor: Actor, case) -> bool:
@@ -108,9 +127,18 @@ def can_view_case(session, actor: Actor, case) -> bool:
         return True
     if not is_staff(actor, case.jurisdiction):
         return False
-    if actor.roles & need_to_know_of(session, case.definition_id):
+    need_to_know, emergency = _confidential_of(session, case.definition_id)
+    if actor.roles & need_to_know:
         return True
-    return session.execute(select(literal(1)).where(Case.id == case.id, involvement(actor))).first() is not None
+    return session.execute(select(literal(1)).where(Case.id == case.id, involvement(actor, emergency))) \
+        .first() is not None
+
+
+def can_work_task_only(session, actor: Actor, case, role: str, assignee: str | None) -> bool:
+    """Navy 2-4, 1-5: an emergency-only role (Safety) opens and works its own task of a case it may not see."""
+    if actor.jurisdiction != case.jurisdiction or role not in _confidential_of(session, case.definition_id)[1]:
+        return False
+    return can_work(actor, jurisdiction=case.jurisdiction, role=role, assignee=assignee, requester=case.requester)
 
 
 def check_view_case(session, actor: Actor, case) -> None:

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import access, accounts, clock, incidents, letters, permissions, runtime
+from . import access, accounts, case_events, clock, incidents, letters, permissions, runtime
 from .definitions import Registry
 from .errors import Conflict, Forbidden, NotFound, RaflowError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
@@ -74,24 +74,27 @@ class CaseService:
             other = s.execute(select(User.jurisdiction).where(User.name == requester)).scalar()
             if other is not None and other != jurisdiction:
                 raise ValidationFailed({"requester": f"{requester} is a user of another jurisdiction"})
-            spec, subs = deployed.specs(process_id)
-            now = clock.now()
-            case = Case(jurisdiction=jurisdiction, process_id=process_id, definition_id=deployed.version_id,
-                        status="open", requester=requester, started_by=actor.name,
-                        title=(title or f"{spec.description or process_id} for {requester}")[:256],
-                        created_at=now, updated_at=now, summary={}, workflow="{}", version=0)
-            s.add(case)
-            s.flush()
-            workflow = runtime.mark_loaded(BpmnWorkflow(spec, subs, script_engine=deployed.script_engine))
-            start_data = {"case_id": case.id, "case_requester": requester, "case_started_by": actor.name, **data}
-            with _engine_errors():
-                for task in workflow.get_tasks(state=TaskState.READY):
-                    task.set_data(**start_data)
-                workflow.do_engine_steps()
-            save_case(s, case, workflow, deployed, actor.name,
-                      [("case_started", None, {"process": process_id, "requester": requester,
-                                               "version": deployed.content_hash[:12]})])
-            return case.id
+            return self._create_case(s, actor, deployed, process_id, requester, title, data)
+
+    def _create_case(self, s, actor, deployed, process_id, requester, title, data, detail=None) -> int:
+        spec, subs = deployed.specs(process_id)
+        now = clock.now()
+        case = Case(jurisdiction=deployed.jurisdiction.key, process_id=process_id, definition_id=deployed.version_id,
+                    status="open", requester=requester, started_by=actor.name,
+                    title=(title or f"{spec.description or process_id} for {requester}")[:256],
+                    created_at=now, updated_at=now, summary={}, workflow="{}", version=0)
+        s.add(case)
+        s.flush()
+        workflow = runtime.mark_loaded(BpmnWorkflow(spec, subs, script_engine=deployed.script_engine))
+        start_data = {"case_id": case.id, "case_requester": requester, "case_started_by": actor.name, **data}
+        with _engine_errors():
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.set_data(**start_data)
+            workflow.do_engine_steps()
+        save_case(s, case, workflow, deployed, actor.name,
+                  [("case_started", None, {"process": process_id, "requester": requester,
+                                           "version": deployed.content_hash[:12], **(detail or {})})])
+        return case.id
 
     # -- tasks -------------------------------------------------------------------------------
     def list_tasks(self, actor_name: str, scope: str = "all", case_id: int | None = None) -> list[TaskRow]:
@@ -199,17 +202,41 @@ class CaseService:
             save_case(s, case, workflow, deployed, actor.name,
                       [("case_withdrawn", None, {"reason": reason[:500]})], status="withdrawn")
 
-    def send_event(self, case_id: int, name: str, actor_name: str, data: dict | None = None) -> None:
-        """Deliver a named case event (e.g. ada_complaint) the diagram catches with a message event."""
+    def send_event(self, case_id: int, name: str, actor_name: str, data: dict | None = None) -> int:
+        """Deliver a named case event (e.g. ada_complaint) the diagram catches with a message event.
+
+        Sent to a closed case, an event its jurisdiction's [reopen] table names (Navy 6-2, 1-6) starts a
+        revision case linked to it (engine.case_events). Returns the id of the case that took the event.
+        """
         payload = _check_start_data(data or {})
         with self.db.transaction() as s:
-            actor, case, deployed, workflow = self._open_case_for_event(s, case_id, actor_name, "case_event")
+            actor = access.load_actor(s, actor_name)
+            case = self._case(s, case_id)
+            deployed = self.registry.get(s, case.definition_id)
+            permissions.check_action(s, actor, case, "case_event", deployed.jurisdiction.config, event=name)
+            if case.status != "open":
+                return self._reopen(s, actor, case, deployed, name, payload)
+            workflow = deployed.load_workflow(case)
             if not runtime.catches_message(workflow, name):
                 raise NotFound(f"this procedure has no case event {name!r}")
             with _engine_errors():
                 if not runtime.send_message(workflow, name, payload, name in deployed.interrupting_messages):
                     raise Conflict(f"the case is not waiting for {name!r} now")
             save_case(s, case, workflow, deployed, actor.name, [("case_event", None, {"event": name})])
+            return case.id
+
+    def _reopen(self, s, actor, case, deployed, name, payload) -> int:
+        problem = case_events.reopen_problem(case, name, deployed.jurisdiction.config)
+        if problem:
+            raise Conflict(problem)
+        if name not in case_events.caught_events(deployed, case.process_id):
+            raise NotFound(f"this procedure has no case event {name!r}")
+        current = self.registry.current(s, case.jurisdiction)
+        process_id, data, title = case_events.revision_start(case, name, payload, current.jurisdiction.config)
+        new_id = self._create_case(s, actor, current, process_id, case.requester, title, data,
+                                   {"reopens": case.id, "event": name})
+        record_event(s, case.id, actor.name, "case_reopened", None, {"event": name, "case": new_id})
+        return new_id
 
     # -- timers ------------------------------------------------------------------------------
     def due_case_ids(self, limit: int = 100) -> list[int]:
@@ -327,7 +354,8 @@ class CaseService:
                 raise Conflict("this task was already completed")
             raise NotFound(f"no open task {task_id}")
         case = self._case(s, row.case_id)
-        if not access.can_view_case(s, actor, case):
+        if not access.can_view_case(s, actor, case) \
+                and not access.can_work_task_only(s, actor, case, row.role, row.assignee):
             raise NotFound(f"no open task {task_id}")
         return row, case
 

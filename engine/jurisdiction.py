@@ -79,6 +79,9 @@ def parse_config(text: str, filename: str, folder_name: str | None = None) -> tu
     for role in ntk:
         if role not in roles:
             bad(f"need_to_know role {role!r} is not in [roles]", "need_to_know")
+    for role in cfg.get("confidential", {}).get("emergency_only", []):
+        if role not in roles:
+            bad(f"emergency_only role {role!r} is not in [roles]", "emergency_only")
     params = cfg.get("parameters", {})
     if not isinstance(params, dict):
         bad("[parameters] must be a table", "parameters")

@@ -223,6 +223,10 @@ class BundleLinter:
             if pid not in parser.get_process_ids():
                 self.add(CONFIG_NAME, _line_of(self.bundle.files[CONFIG_NAME], "start_processes"), "start_processes",
                          f"process {pid!r} is not defined in any diagram")
+        reopen = (self.jurisdiction.config.get("reopen") or {}) if self.jurisdiction else {}
+        if isinstance(reopen, dict) and reopen and reopen.get("process") not in parser.get_process_ids():
+            self.add(CONFIG_NAME, _line_of(self.bundle.files[CONFIG_NAME], "reopen"), "reopen",
+                     f"[reopen] process {reopen.get('process')!r} is not defined in any diagram")
         known = set(parser.get_process_ids())
         missing = False
         for name, root in self.roots.items():

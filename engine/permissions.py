@@ -11,6 +11,7 @@ so a case the actor may not know exists answers 404 before any 403.
     download = ["*"]
     incidents = ["coordinator"]       # who sees the incidents page (cases the worker could not move on)
     assign = ["coordinator"]          # who may give an open step to a colleague holding its role
+    events = { reevaluation = ["supervisor", "coordinator"] }  # per case event, instead of case_event
 
 Without a table the RA Coordinator (`coordinator`) / ADA Coordinator (`ada_coordinator`) roles may
 withdraw and send case events, and any staff member who may see the case may add and read documents.
@@ -42,22 +43,31 @@ def roles_for(config: dict, action: str) -> frozenset[str]:
     return frozenset(table.get(action, DEFAULTS[action]))
 
 
-def may_act(actor: access.Actor, case, action: str, config: dict) -> bool:
+def roles_for_event(config: dict, event: str) -> frozenset[str]:
+    """Roles that may send one case event: `events.<name>` if listed (Navy 6-2: the employee or the
+    supervisor may ask for a reevaluation), else the `case_event` roles."""
+    table = config.get("permissions") if isinstance(config.get("permissions"), dict) else {}
+    events = table.get("events") if isinstance(table.get("events"), dict) else {}
+    return frozenset(events[event]) if event in events else roles_for(config, "case_event")
+
+
+def may_act(actor: access.Actor, case, action: str, config: dict, event: str | None = None) -> bool:
     """Role rule only: the caller has already checked that the actor may see the case."""
     if actor.name == case.requester:
         return True
     if not access.is_staff(actor, case.jurisdiction):
         return False
-    allowed = roles_for(config, action)
+    allowed = roles_for_event(config, event) if event else roles_for(config, action)
     return ANY_STAFF in allowed or bool(actor.roles & allowed)
 
 
-def check_action(session, actor: access.Actor, case, action: str, config: dict) -> None:
+def check_action(session, actor: access.Actor, case, action: str, config: dict, event: str | None = None) -> None:
     """404 when the actor may not see the case, 403 when their role may not take the action."""
     access.check_view_case(session, actor, case)
-    if not may_act(actor, case, action, config):
-        allowed = sorted(roles_for(config, action))
-        raise Forbidden(f"your role may not {VERBS[action]} this case (allowed: the requester"
+    if not may_act(actor, case, action, config, event):
+        allowed = sorted(roles_for_event(config, event) if event else roles_for(config, action))
+        what = f" ({event!r})" if event else ""
+        raise Forbidden(f"your role may not {VERBS[action]} this case{what} (allowed: the requester"
                         f"{', ' + ', '.join(allowed) if allowed else ''})")
 
 
@@ -68,10 +78,19 @@ def check_config(cfg: dict, roles: dict, filename: str, line_of) -> list[Problem
         return [Problem(filename, line_of("permissions"), "permissions", "[permissions] must be a table")]
     problems = []
     for action, allowed in table.items():
-        if action not in DEFAULTS:
+        if action == "events" and isinstance(allowed, dict):
+            problems.extend(_check_event_roles(allowed, roles, filename, line_of))
+        elif action not in DEFAULTS:
             problems.append(Problem(filename, line_of(action), action,
                                     f"unknown permission {action!r} (known: {', '.join(DEFAULTS)})"))
         elif not isinstance(allowed, list) or any(r != ANY_STAFF and r not in roles for r in allowed):
             problems.append(Problem(filename, line_of(action), action,
                                     f"{action} must list role keys of [roles] or \"*\" (roles: {', '.join(roles)})"))
     return problems
+
+
+def _check_event_roles(table: dict, roles: dict, filename: str, line_of) -> list[Problem]:
+    return [Problem(filename, line_of("events"), "events",
+                    f"events.{event} must list role keys of [roles] or \"*\" (roles: {', '.join(roles)})")
+            for event, allowed in table.items()
+            if not isinstance(allowed, list) or any(r != ANY_STAFF and r not in roles for r in allowed)]

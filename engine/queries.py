@@ -155,7 +155,7 @@ def list_cases(service, actor: Actor, *, jurisdiction: str | None = None, status
             where.append(Case.jurisdiction == actor.jurisdiction)
             current = service.registry.current(s, actor.jurisdiction).jurisdiction
             if not actor.roles & current.need_to_know:
-                where.append(access.involvement(actor))
+                where.append(access.involvement(actor, access.emergency_only(current.config)))
             if requester:
                 where.append(Case.requester == requester)
             calendar = current.calendar

@@ -96,7 +96,7 @@ def init_app(app) -> None:
     import importlib
 
     # their routes register on bp
-    for module in ("cases", "requests", "tasks", "incidents", "letters", "reports", "assign"):
+    for module in ("cases", "requests", "tasks", "incidents", "letters", "reports", "assign", "case_events"):
         importlib.import_module(f"{__name__}.{module}")
 
     app.register_blueprint(bp)

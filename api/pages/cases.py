@@ -7,7 +7,7 @@ import json
 
 from flask import Response, flash, redirect, render_template, request, send_file, url_for
 
-from engine import casefile, queries
+from engine import case_events, casefile, queries
 from engine.access import is_staff
 from engine.documents import ACCEPT, TooLarge
 from engine.errors import NotFound, ValidationFailed
@@ -37,6 +37,7 @@ EVENT_TEXT = {
     "letter_reissued": "Corrected letter issued",
     "letter_downloaded": "Letter downloaded",
     "case_migrated": "Moved to a newer version of the procedure",
+    "case_reopened": "Reopened as a revision (new case)",
 }
 
 
@@ -69,6 +70,8 @@ def describe(event: dict, roles: dict, names: dict) -> str:
         return f"letter {d.get('letter')}: {str(d.get('kind', '')).replace('_', ' ')}, version {d.get('version')}"
     if kind == "case_withdrawn":
         return str(d.get("reason") or "")
+    if kind == "case_reopened":
+        return f"case {d.get('case')}: {str(d.get('event', '')).replace('_', ' ')}"
     return ""
 
 
@@ -130,6 +133,7 @@ def _case_page(case_id, upload_errors=None, status=200):
         tracking_labels=labels, value_labels=value_labels,
         workable=tasks_mine, staff=is_staff(me, case_obj.jurisdiction),
         may_withdraw=view["status"] == "open" and may_act(me, case_obj, "withdraw", deployed.jurisdiction.config),
+        case_events=case_events.available(svc, case_id, me.name),
         upload_errors=upload_errors or {}), status
 
 

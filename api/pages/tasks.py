@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import flash, redirect, render_template, request, url_for
 
 from engine import casefile, letters, queries
 from engine.access import REQUESTER
-from engine.errors import Conflict, LimitExceeded, ScriptError, ValidationFailed
+from engine.errors import Conflict, LimitExceeded, NotFound, ScriptError, ValidationFailed
 from engine.forms import Form, coerce_text_input
 from engine.inbox import inbox_page
 
@@ -58,16 +60,29 @@ def inbox():
 def _task_page(view: dict, *, errors=None, raw=None, status=200, notice=None, entries=None):
     me = actor()
     svc = cases()
-    case = queries.case_row(svc, me, view["case_id"])
     form = Form(view["form_key"] or "form", view["form"]) if view.get("form") else None
-    row, deployed = casefile.deployed_of(svc, view["case_id"], me)
-    allowed = casefile.may_see_confidential(me, deployed, row)
+    try:
+        case = queries.case_row(svc, me, view["case_id"])
+        row, deployed = casefile.deployed_of(svc, view["case_id"], me)
+        allowed, restricted = casefile.may_see_confidential(me, deployed, row), False
+    except NotFound:  # Navy 2-4, 1-5: an emergency-only role (Safety) works its task, never sees the case
+        case, allowed, restricted = TaskOnlyCase(view["case_id"]), False, True
     fields = build_fields(form, view.get("values") or {}, errors, raw, hide_confidential=not allowed) if form else []
     step = next((st for st in case.steps if st.task_id == view["id"]), None)
-    draft = letters.draft(svc, view["id"], me.name, entries)  # the step's letter from current data and entries
+    draft = None if restricted else letters.draft(svc, view["id"], me.name, entries)  # from data and entries
     return render_template("task.html", task=view, case=case, form=form, fields=fields, errors=errors or {},
                            top_errors=form_errors(form, errors or {}), step=step, notice=notice,
-                           mine=view["assignee"] == me.name, draft=draft), status
+                           mine=view["assignee"] == me.name, draft=draft, restricted=restricted), status
+
+
+@dataclass
+class TaskOnlyCase:
+    """What a task page shows of a case its worker may not see (Navy 1-5: only what an emergency needs)."""
+
+    id: int
+    title: str = "Not shown: you are told only what an emergency needs (manual 1-5)"
+    requester_name: str = "Not shown"
+    steps: tuple = ()
 
 
 @bp.get("/tasks/<task:task_id>")

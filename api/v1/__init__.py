@@ -51,4 +51,8 @@ def init_app(app) -> Api:
     from . import assign  # issue 12: assign a step to a person
 
     api.register_blueprint(assign.blp)
+
+    from . import case_events  # issue 10: case events
+
+    api.register_blueprint(case_events.blp)
     return api

@@ -253,6 +253,28 @@ def test_start_process_not_in_any_diagram_is_reported_at_its_line(folder):
                    "process 'tl_gone' is not defined in any diagram")
 
 
+def test_emergency_only_role_not_in_roles_is_reported(folder):
+    toml = folder / "jurisdiction.toml"
+    text = edit(toml, 'need_to_know = ["reviewer"]', 'need_to_know = ["reviewer"]\nemergency_only = ["firefighter"]')
+    assert_problem(lint(folder), toml, line_of(text, "emergency_only"), "emergency_only",
+                   "emergency_only role 'firefighter' is not in [roles]")
+
+
+def test_reopen_process_not_in_any_diagram_is_reported_at_its_line(folder):
+    toml = folder / "jurisdiction.toml"
+    text = toml.read_text() + '\n[reopen]\nprocess = "tl_revision"\nevents = ["note"]\n'
+    toml.write_text(text)
+    assert_problem(lint(folder), toml, line_of(text, "[reopen]"), "reopen",
+                   "[reopen] process 'tl_revision' is not defined in any diagram")
+
+
+def test_event_permissions_must_name_known_roles(folder):
+    toml = folder / "jurisdiction.toml"
+    text = edit(toml, 'case_event = ["reviewer"]', 'case_event = ["reviewer"]\nevents = { note = ["nurse"] }')
+    assert_problem(lint(folder), toml, line_of(text, "events ="), "events",
+                   "events.note must list role keys of [roles]")
+
+
 # -- the command line ---------------------------------------------------------------------------------
 
 @pytest.fixture
