@@ -15,9 +15,9 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import access, clock, incidents, letters, permissions, runtime
+from . import access, clock, form_context, incidents, letters, permissions, runtime
 from .definitions import Registry
-from .errors import Conflict, Forbidden, LimitExceeded, NotFound, RaflowError, ScriptError, ValidationFailed
+from .errors import Conflict, FieldError, Forbidden, LimitExceeded, NotFound, RaflowError, ScriptError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
 from .history import record_event
 from .projections import clock_views, save_case
@@ -118,6 +118,8 @@ class CaseService:
             task = runtime.find_task(workflow, task_id)
             form = deployed.form(row.form_key)
             values = {k: v for k, v in task.data.items() if form and k in form.fields}
+            if form:
+                values = form_context.prefilled(s, deployed, case, form, task, values)
             confidential = form.confidential_fields if form else frozenset()
             allowed = access.may_see_confidential(actor, jurisdiction=case.jurisdiction, requester=case.requester,
                                                   need_to_know=deployed.jurisdiction.need_to_know)
@@ -162,11 +164,12 @@ class CaseService:
                 raise Conflict("this case changed since you opened the task; reload and try again")
             deployed = self.registry.get(s, case.definition_id)
             form = deployed.form(row.form_key)
-            clean = form.validate(data) if form else _check_start_data(data)
             workflow = deployed.load_workflow(case)
             task = runtime.find_task(workflow, task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict("this task is no longer open (already completed or cancelled)")
+            clean = (form.validate(form_context.kept(form, task, data), form_context.of(deployed, task))
+                     if form else _check_start_data(data))
             tracked = {k: clean[k] for k in deployed.jurisdiction.tracking_fields
                        if k in clean and not (form and k in form.confidential_fields)}
             if tracked:  # before the step's scripts run, so a script's track() can refine a form value
@@ -352,18 +355,21 @@ class _engine_errors:
         if exc is None or isinstance(exc, RaflowError) and not isinstance(exc, ScriptError):
             return False
         if isinstance(exc, (SpiffWorkflowException, ScriptError)):
-            inner = _limit_in(exc)
+            refused = _inner(exc, FieldError)
+            if refused is not None:  # a script named the field at fault: a field error, entries kept
+                raise ValidationFailed({refused.field: refused.message}) from exc
+            inner = _inner(exc, LimitExceeded)
             if inner is not None:
                 raise LimitExceeded(f"{runtime.element_of(exc)}: {inner}") from exc
             raise ScriptError(f"{runtime.element_of(exc)}: {_first_line(exc)}") from exc
         return False
 
 
-def _limit_in(exc) -> LimitExceeded | None:
-    """The LimitExceeded a SpiffWorkflow error was raised from (its exception chain), if any."""
+def _inner(exc, kind):
+    """The `kind` error a SpiffWorkflow error was raised from (its exception chain), if any."""
     seen = 0
     while exc is not None and seen < 10:
-        if isinstance(exc, LimitExceeded):
+        if isinstance(exc, kind):
             return exc
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return None
