@@ -31,6 +31,7 @@ class Labels:
     choices: dict[str, dict[str, str]] = field(default_factory=dict)
     any_choice: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
+    elements: dict[str, str] = field(default_factory=dict)  # diagram element id -> its name
 
     @classmethod
     def of(cls, forms) -> Labels:

@@ -54,7 +54,7 @@ def describe(event: dict, roles: dict, names: dict, shown: Labels | None = None)
     if kind == "case_event":
         return humanize(d.get("event", ""))
     if kind == "timer_fired":
-        return str(d.get("timer_name") or "")  # the timer's element id is not for people
+        return shown.elements.get(str(d.get("timer", ""))) or ""  # its name; the element id is not for people
     if kind == "document_uploaded":
         name = d.get("filename") or ("medical document" if d.get("medical") else "")
         return f"document {d.get('document')}: {name}".strip(": ")
@@ -109,6 +109,9 @@ def _case_page(case_id, upload_errors=None, status=200):
     docs, withheld = documents().list(case_id, me)
     doc_types = documents().types(case_id, me)
     shown = Labels.of(deployed.forms.values())
+    spec, subs = deployed.specs(case_obj.process_id)
+    shown.elements = {k: t.bpmn_name for p in [spec, *subs.values()] for k, t in p.task_specs.items()
+                      if getattr(t, "bpmn_name", None)}
     with svc.db.transaction() as s:
         people = {e["actor"] for e in view["history"]} | {view["requester"], view["started_by"]}
         names = queries.display_names(s, people | {d.uploaded_by for d in docs})

@@ -138,3 +138,19 @@ def test_a_county_case_shows_no_raw_code(county):
         rights_notice_no_forced_accommodation=True, rights_notice_no_retaliation=True)
     _do(svc, "erin", "non_complete_per1100a", per1100a_date="2026-01-16")
     _pages(app, case_id, "ada", "erin", codes)
+
+
+def test_a_fired_timer_is_named_in_the_history_not_by_its_id(navy, frozen):
+    """Navy 1-4: forwarding is due two business days after Thu 15 Jan 2026 (Mon 19 Jan is MLK Day, so end
+    of Wed 21 Jan); a week later the timer has fired and the history names it."""
+    from datetime import timedelta
+
+    app, svc, _ = navy
+    case_id = svc.start_case("navy", "navy_ra", "pat")
+    _do(svc, "sam", "task_record_request", **{**RECORD, "request_date": "2026-01-15", "expedited": False})
+    frozen.advance(timedelta(days=7))
+    assert svc.fire_due_timers() >= 1
+    html = Browser(app, "casey").get(f"/cases/{case_id}").text
+    assert_plain(html, codes_of("navy"), "casey case page after a timer")
+    history = visible(html[html.find('id="history"'):])
+    assert "Deadline reached (timer) Two business days passed (1-4)" in history, history
