@@ -6,9 +6,11 @@ that tie help and error text to the input (aria-describedby).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from engine.casefile import REDACTED
-from engine.forms import Form
+from engine.form_rules import required_now, show_date
+from engine.forms import Form, coerce_text_input
 
 
 @dataclass
@@ -31,6 +33,8 @@ class FieldView:
     error: str | None = None
     confidential: bool = False
     hidden: bool = False
+    recorded: bool = False  # an earlier step's value, shown as text (`readOnly` in the form file)
+    shown: str = ""  # the recorded value as people read it
     attrs: dict = field(default_factory=dict)
 
     @property
@@ -79,7 +83,8 @@ def build_fields(form: Form, values: dict | None = None, errors: dict | None = N
                  hide_confidential: bool = False) -> list[FieldView]:
     """`values` are typed (from the case); `raw` are the strings just posted (kept on errors)."""
     values, errors = values or {}, errors or {}
-    required = set(form.schema.get("required", []))
+    typed = coerce_text_input(form, raw) if raw is not None else values
+    required = required_now(form.schema, {**values, **typed})  # marks follow the rules for these values
     out = []
     for name in form.field_order():
         spec = form.fields[name]
@@ -113,6 +118,9 @@ def build_fields(form: Form, values: dict | None = None, errors: dict | None = N
             options = spec.get("enum") or (spec.get("items") or {}).get("enum") or []
             labels = ui.get("labels") or {}
             f.choices = [Choice(_text(o), str(labels.get(str(o), o)), _text(o) in strings) for o in options]
+        if spec.get("readOnly") and values.get(name) not in (None, "", REDACTED) and not hidden:
+            f.recorded, f.required, f.error = True, False, None
+            f.shown = _shown(spec, values[name], f.choices)
         if widget == "number":
             f.attrs["step"] = "1" if kind == "integer" else "any"
             for bound in ("minimum", "maximum"):
@@ -126,6 +134,21 @@ def build_fields(form: Form, values: dict | None = None, errors: dict | None = N
             f.help = f"{f.help} {limit}".strip() if spec["maxLength"] < 4000 else f.help
         out.append(f)
     return out
+
+
+def _shown(spec: dict, value, choices: list[Choice]) -> str:
+    """A recorded value in words: its choice title, a date as "Tue 1 Dec 2026", Yes/No."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    titles = {c.value: c.label for c in choices}
+    if isinstance(value, list):
+        return ", ".join(titles.get(_text(v), _text(v)) for v in value)
+    if spec.get("format") == "date":
+        try:
+            return show_date(date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    return titles.get(_text(value), _text(value))
 
 
 def form_errors(form: Form | None, errors: dict) -> dict[str, str]:

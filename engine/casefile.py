@@ -81,6 +81,7 @@ class Step:
     name: str
     process: str
     state: str  # "done" or "current"
+    process_title: str = ""  # the process's name, shown to people (never its id)
 
 
 @dataclass
@@ -160,7 +161,9 @@ def diagram(service, case_id, actor: Actor) -> Diagram:
             continue
         if kind in ("ExclusiveGateway", "ParallelGateway", "InclusiveGateway", "EventBasedGateway"):
             continue
-        out.steps.append(Step(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, task.workflow.spec.name, state))
+        sub = task.workflow.spec
+        out.steps.append(Step(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id.replace("_", " ").capitalize(), sub.name,
+                              state, sub.description or sub.name.replace("_", " ").capitalize()))
     return out
 
 

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from . import access, accounts, case_events, clock, incidents, letters, permissions, runtime
+from . import access, accounts, case_events, clock, form_context, incidents, letters, permissions, runtime
 from .definitions import Registry
 from .errors import Conflict, Forbidden, NotFound, RaflowError, ValidationFailed
 from .helpers import HELPER_NAMES, TRACKING_KEY
@@ -127,6 +127,8 @@ class CaseService:
             task = runtime.find_task(workflow, task_id)
             form = deployed.form(row.form_key)
             values = {k: v for k, v in task.data.items() if form and k in form.fields}
+            if form:
+                values = form_context.prefilled(s, deployed, case, form, task, values)
             confidential = form.confidential_fields if form else frozenset()
             allowed = access.may_see_confidential(actor, jurisdiction=case.jurisdiction, requester=case.requester,
                                                   need_to_know=deployed.jurisdiction.need_to_know)
@@ -169,11 +171,12 @@ class CaseService:
                 raise Conflict("this case changed since you opened the task; reload and try again")
             deployed = self.registry.get(s, case.definition_id)
             form = deployed.form(row.form_key)
-            clean = form.validate(data) if form else _check_start_data(data)
             workflow = deployed.load_workflow(case)
             task = runtime.find_task(workflow, task_id)
             if task is None or task.state != TaskState.READY:
                 raise Conflict("this task is no longer open (already completed or cancelled)")
+            clean = (form.validate(form_context.kept(form, task, data), form_context.of(deployed, task))
+                     if form else _check_start_data(data))
             tracked = {k: clean[k] for k in deployed.jurisdiction.tracking_fields
                        if k in clean and not (form and k in form.confidential_fields)}
             if tracked:  # before the step's scripts run, so a script's track() can refine a form value

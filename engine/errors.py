@@ -37,6 +37,15 @@ class ScriptError(RaflowError):
     """A diagram script, condition or timer that the sandbox refused or that failed."""
 
 
+class FieldError(ScriptError):
+    """A diagram script refused a value the step entered (`field_error(name, message)`): the step comes
+    back as a field error on that field, with the entries kept, and nothing is saved."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
 class LimitExceeded(ScriptError):
     """A diagram step went over a bound (CPU time, value size, case data size): the step is refused."""
 

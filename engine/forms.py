@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from .errors import ValidationFailed
+from .form_rules import RuleContext, check_form_rules, rule_errors
 
 CONFIDENTIAL = "x-confidential"
 _FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -48,8 +49,10 @@ class Form:
         order = [n for n in self.schema.get("x-ui", {}).get("order", []) if n in self.fields]
         return order + [n for n in self.fields if n not in order]
 
-    def validate(self, data) -> dict:
-        """Return the cleaned submission or raise ValidationFailed with one message per field."""
+    def validate(self, data, context: RuleContext | None = None) -> dict:
+        """Return the cleaned submission or raise ValidationFailed with one message per field.
+
+        `context` (today, the case's data) lets the `x-` date rules compare with what the case holds."""
         if not isinstance(data, dict):
             raise ValidationFailed({"_form": "the submission must be an object of field values"})
         errors: dict[str, str] = {}
@@ -62,6 +65,8 @@ class Form:
             name = _field_of(err)
             if name and name not in errors:
                 errors[name] = _message(err, self.fields.get(name, {}))
+        for name, message in rule_errors(self.schema, data, context or RuleContext()).items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationFailed(errors)
         return dict(data)
@@ -91,7 +96,15 @@ def parse_form(key: str, text: str) -> tuple[Form | None, list[str]]:
     for name in schema.get("required", []):
         if name not in props:
             problems.append(f"required field {name!r} is not in properties")
+    for field_name, message in check_form_rules(schema):
+        problems.append(f"line {line_of_field(text, field_name)}: {message}")
     return (None if problems else Form(key, schema)), problems
+
+
+def line_of_field(text: str, name: str) -> int:
+    """The line where a field is declared (its `"name": {`), for located lint messages."""
+    m = re.search(r'"' + re.escape(name) + r'"\s*:\s*\{', text)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
 def coerce_text_input(form: Form, raw: dict[str, str | list[str]]) -> dict:
@@ -136,6 +149,9 @@ def _field_of(err) -> str | None:
     if err.validator == "required":
         m = re.match(r"'([^']+)' is a required property", err.message)
         return m.group(1) if m else None
+    if err.validator == "dependentRequired":
+        m = re.match(r"'([^']+)' is a dependency of", err.message)
+        return m.group(1) if m else "_form"
     if err.path:
         return str(err.path[0])
     return "_form"
@@ -145,6 +161,10 @@ def _message(err, spec: dict) -> str:
     v = err.validator
     if v == "required":
         return "this field is required"
+    if v == "dependentRequired":
+        m = re.search(r"is a dependency of '([^']+)'", err.message)
+        other = m.group(1) if m else ""
+        return f"this field is required when {other.replace('_', ' ')} is filled in"
     if v == "enum":
         labels = spec.get("x-ui", {}).get("labels", {})
         choices = ", ".join(str(labels.get(c, c)) for c in spec.get("enum", []))

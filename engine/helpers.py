@@ -7,11 +7,12 @@ in the top workflow's data under "clocks" (LegalClock dicts), so they persist wi
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from . import clock
 from .calendars import Calendar, ClockError, LegalClock, parse_date
-from .errors import ScriptError
+from .errors import FieldError, ScriptError
 
 CLOCKS_KEY = "clocks"
 TRACKING_KEY = "tracking"
@@ -130,11 +131,17 @@ class CaseHelpers:
             raise ScriptError(f"track() needs a field name, not {name!r}")
         self.data.setdefault(TRACKING_KEY, {})[name] = value
 
+    def field_error(self, name, message) -> None:
+        """Refuse the step: `name` is the form field at fault, `message` what is wrong (no medical detail)."""
+        if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9_]*$", name):
+            raise ScriptError(f"field_error() needs a field name, not {name!r}")
+        raise FieldError(name, str(message)[:300])
+
     NAMES = (
         "today", "now", "add_calendar_days", "add_business_days", "today_plus_calendar_days",
         "is_business_day", "calendar_days_between", "business_days_between", "end_of_day", "param",
         "clock_start", "clock_hold", "clock_resume", "clock_expedite", "clock_stop", "clock_due_date",
-        "clock_due", "clock_elapsed", "clock_is_running", "track",
+        "clock_due", "clock_elapsed", "clock_is_running", "track", "field_error",
     )
 
     def as_dict(self) -> dict:

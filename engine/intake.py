@@ -29,7 +29,7 @@ STAFF_FIELDS = {
     "request_mode": {"type": "string", "title": "How was the request made?", "enum": ["oral", "written"],
                      "x-ui": {"widget": "radio", "labels": {"oral": "Orally (in person or by phone)",
                                                             "written": "In writing (letter, email or form)"}}},
-    "request_date": {"type": "string", "format": "date", "title": "Date the request was made",
+    "request_date": {"type": "string", "format": "date", "title": "Date the request was made", "x-not-future": True,
                      "x-ui": {"widget": "date", "help": "The day the requester first asked (it starts the "
                                                         "deadlines), as YYYY-MM-DD."}},
 }

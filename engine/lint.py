@@ -13,7 +13,8 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import letter_lint, mailtemplates
 from .errors import Problem
-from .forms import parse_form
+from .form_rules import param_names
+from .forms import line_of_field, parse_form
 from .invariants import check_roots
 from .jurisdiction import CONFIG_NAME, Jurisdiction, _line_of, parse_config
 from .limits import MAX_CYCLE_REPEATS, MIN_CYCLE_SECONDS
@@ -133,6 +134,16 @@ class BundleLinter:
                 self.add(name, line, key, message)
             if form is not None:
                 self.forms[key] = form
+                self._form_params(name, form)
+
+    def _form_params(self, name, form):
+        """A date rule's `calendar_days` naming a parameter needs it in the config's [parameters]."""
+        params = self.jurisdiction.parameters if self.jurisdiction else None
+        for field_name, param in param_names(form.schema):
+            if params is not None and not isinstance(params.get(param), int):
+                self.add(name, line_of_field(self.bundle.files[name], field_name), form.key,
+                         f"field {field_name!r}: calendar_days names parameter {param!r}, which is not a whole "
+                         f"number in [parameters] of {CONFIG_NAME}")
 
     def _schema(self, name, root):
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from .errors import LimitExceeded, RaflowError, ScriptError
+from .errors import FieldError, LimitExceeded, RaflowError, ScriptError, ValidationFailed
 
 ELEMENT_ATTR = "raflow_element"  # set by the script engine when it knows better (a sequence flow)
 
@@ -26,8 +26,11 @@ class engine_errors:
                 and not hasattr(exc, ELEMENT_ATTR):
             return False
         if isinstance(exc, (SpiffWorkflowException, ScriptError)):
+            refused = _inner(exc, FieldError)
+            if refused is not None:  # a script named the field at fault: a field error, entries kept
+                raise ValidationFailed({refused.field: refused.message}) from exc
             where = element_of(exc)
-            inner = _limit_in(exc)
+            inner = _inner(exc, LimitExceeded)
             if inner is not None:
                 raise LimitExceeded(f"{where}: {inner}") from exc
             raise ScriptError(f"{where}: {_first_line(exc)}") from exc
@@ -52,9 +55,9 @@ def element_of(exc) -> str:
     return getattr(exc, "id", None) or "?"
 
 
-def _limit_in(exc) -> LimitExceeded | None:
-    """The LimitExceeded a SpiffWorkflow error was raised from (its exception chain), if any."""
-    return next((err for err in _chain(exc) if isinstance(err, LimitExceeded)), None)
+def _inner(exc, kind):
+    """The `kind` error a SpiffWorkflow error was raised from (its exception chain), if any."""
+    return next((err for err in _chain(exc) if isinstance(err, kind)), None)
 
 
 def _first_line(exc) -> str:

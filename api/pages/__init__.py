@@ -16,6 +16,7 @@ from engine.access import REQUESTER, is_staff
 
 from .. import web
 from ..auth import login_required
+from ..display import humanize
 
 bp = Blueprint("pages", __name__)
 
@@ -103,5 +104,6 @@ def init_app(app) -> None:
     app.jinja_env.filters["when"] = fmt_when
     app.jinja_env.filters["day"] = fmt_day
     app.jinja_env.filters["days"] = days_phrase
+    app.jinja_env.filters["words"] = humanize  # a code no form names, in words (never shown raw)
     app.jinja_env.globals["is_staff"] = lambda a: a is not None and is_staff(a, a.jurisdiction)
     app.jinja_env.globals["is_requester"] = lambda a: a is not None and REQUESTER in a.roles

@@ -14,6 +14,7 @@ from engine.errors import NotFound, ValidationFailed
 from engine.permissions import may_act
 
 from ..auth import login_required
+from ..display import Labels, humanize
 from ..web import actor, cases, documents
 from . import bp
 from .tasks import page_number
@@ -41,8 +42,9 @@ EVENT_TEXT = {
 }
 
 
-def describe(event: dict, roles: dict, names: dict) -> str:
+def describe(event: dict, roles: dict, names: dict, shown: Labels | None = None) -> str:
     d = event.get("detail") or {}
+    shown = shown or Labels()
     kind = event["kind"]
     if kind in ("task_opened", "task_claimed", "task_released", "task_completed") and d.get("task"):
         extra = f" ({roles.get(d['role'], d['role'])})" if kind == "task_opened" and d.get("role") else ""
@@ -52,11 +54,11 @@ def describe(event: dict, roles: dict, names: dict) -> str:
     if kind == "case_started" and d.get("requester"):
         return f"for {names.get(d['requester'], d['requester'])}"
     if kind == "case_closed":
-        return d.get("outcome") or ""
+        return shown.code(d["outcome"]) if d.get("outcome") else ""
     if kind == "case_event":
-        return str(d.get("event", ""))
+        return humanize(d.get("event", ""))
     if kind == "timer_fired":
-        return str(d.get("timer", ""))
+        return shown.elements.get(str(d.get("timer", ""))) or ""  # its name; the element id is not for people
     if kind == "document_uploaded":
         name = d.get("filename") or ("medical document" if d.get("medical") else "")
         return f"document {d.get('document')}: {name}".strip(": ")
@@ -64,10 +66,10 @@ def describe(event: dict, roles: dict, names: dict) -> str:
         return f"document {d.get('document')}" + (" (medical)" if d.get("medical") else "")
     if kind == "confidential_viewed":
         what = {"task": "on a task page", "case_data": "case data", "document": "a medical document"}
-        fields = ", ".join(d.get("fields") or [])
+        fields = ", ".join(shown.title(f) for f in d.get("fields") or [])
         return what.get(d.get("what"), str(d.get("what", ""))) + (f": {fields}" if fields else "")
     if kind.startswith("letter_"):
-        return f"letter {d.get('letter')}: {str(d.get('kind', '')).replace('_', ' ')}, version {d.get('version')}"
+        return f"letter {d.get('letter')}: {humanize(d.get('kind', '')).lower()}, version {d.get('version')}"
     if kind == "case_withdrawn":
         return str(d.get("reason") or "")
     if kind == "case_reopened":
@@ -112,17 +114,14 @@ def _case_page(case_id, upload_errors=None, status=200):
     submitted, allowed = casefile.submissions(svc, case_id, me)
     docs, withheld = documents().list(case_id, me)
     doc_types = documents().types(case_id, me)
-    labels, value_labels = {}, {}
-    for form in deployed.forms.values():
-        if form is not None:
-            labels.update({n: p.get("title", n) for n, p in form.fields.items()})
-            for n, p in form.fields.items():
-                value_labels.setdefault(n, {}).update({str(k): str(v) for k, v in
-                                                       ((p.get("x-ui") or {}).get("labels") or {}).items()})
+    shown = Labels.of(deployed.forms.values())
+    spec, subs = deployed.specs(case_obj.process_id)
+    shown.elements = {k: t.bpmn_name for p in [spec, *subs.values()] for k, t in p.task_specs.items()
+                      if getattr(t, "bpmn_name", None)}
     with svc.db.transaction() as s:
         people = {e["actor"] for e in view["history"]} | {view["requester"], view["started_by"]}
         names = queries.display_names(s, people | {d.uploaded_by for d in docs})
-    history = [dict(e, text=EVENT_TEXT.get(e["kind"], e["kind"].replace("_", " ")), about=describe(e, roles, names),
+    history = [dict(e, text=EVENT_TEXT.get(e["kind"], humanize(e["kind"])), about=describe(e, roles, names, shown),
                     who=names.get(e["actor"], e["actor"])) for e in view["history"]]
     tasks_mine = {t.id for t in svc.list_tasks(me.name, case_id=case_obj.id)}
     return render_template(
@@ -130,7 +129,7 @@ def _case_page(case_id, upload_errors=None, status=200):
         done_json=json.dumps(diagram.done), current_json=json.dumps(diagram.current), submitted=submitted,
         allowed=allowed, docs=docs, withheld=withheld, doc_types=doc_types, accept=ACCEPT,
         max_mb=documents().max_bytes // (1024 * 1024), history=history,
-        tracking_labels=labels, value_labels=value_labels,
+        shown=shown,
         workable=tasks_mine, staff=is_staff(me, case_obj.jurisdiction),
         may_withdraw=view["status"] == "open" and may_act(me, case_obj, "withdraw", deployed.jurisdiction.config),
         case_events=case_events.available(svc, case_id, me.name),

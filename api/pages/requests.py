@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from engine import clock, queries
 from engine.access import REQUESTER, is_staff
 from engine.errors import Forbidden, ValidationFailed
+from engine.form_rules import RuleContext
 from engine.forms import coerce_text_input
 from engine.intake import intake_form
 
@@ -73,7 +74,8 @@ def intake_post():
         errors["requester"] = "choose a requester from the list"
     data = coerce_text_input(form, raw)
     try:
-        data = form.validate(data)
+        today = deployed.jurisdiction.calendar.local_date(clock.now()) if deployed else None
+        data = form.validate(data, RuleContext(today=today))
     except ValidationFailed as err:
         errors.update(err.errors)
     if errors:

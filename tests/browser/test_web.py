@@ -43,9 +43,11 @@ def fill_record_request(page, *, leave_out=()):
         "The requester will confirm the request on SECNAV 12306/1": ("check", None),
     }
     for label, (action, value) in values.items():
-        if label in leave_out:
-            continue
         field = page.get_by_label(label, exact=False).first
+        if label in leave_out:
+            if action == "fill":
+                field.fill("")  # it may have been filled in from the case (x-prefill)
+            continue
         if action == "fill":
             field.fill(value)
         elif action == "select":
