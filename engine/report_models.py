@@ -47,7 +47,6 @@ class ReportFact(Base):
               "delay_notice_sent", "days_to_process", "late_step"),  # the late list
         Index("ix_report_fact_withdrawn", "jurisdiction", "withdrawn_on", "received_on"),
         Index("ix_report_fact_state", "jurisdiction", "state", "received_on"),
-        Index("ix_report_fact_due", "jurisdiction", "state", "due_on"),
     )
 
 
