@@ -192,12 +192,13 @@ def _distribution(freq: list[tuple[int, int]]) -> dict:
             "max": freq[-1][0], "count": n}
 
 
-def _details(s: _Scope, late_list: bool = True, paths: bool = True) -> dict:
+def _details(s: _Scope, late_list: bool = True, paths: bool = True, freq: dict | None = None) -> dict:
     """{key: days_to_process, path_outcomes, committee_findings, late_cases}: the frequency table of days
     to process, the County's paths and findings, and the late list (the most days over first)."""
-    acc: dict = {}
+    acc: dict = {k: (f, {}, {}) for k, f in (freq or {}).items()}  # freq: {key: {days: cases}} if known
     v = T.c.days_to_process
-    for k, r in s.rows(T.c.decided_on, func.count().label("n"), by=[v], where=[s.decided, v.is_not(None)]):
+    for k, r in s.rows(T.c.decided_on, func.count().label("n"), by=[v], where=[s.decided, v.is_not(None)]) \
+            if freq is None else []:
         acc.setdefault(k, ({}, {}, {}))[0][r.days_to_process] = r.n
     county = s.rows(T.c.decided_on, func.count().label("n"), by=[T.c.path, T.c.outcome, T.c.committee_finding],
                     where=[s.decided, or_(T.c.path.is_not(None), T.c.committee_finding.is_not(None))]) if paths else []
@@ -270,10 +271,39 @@ def _groups(conn, jurisdiction: str, start: date, end: date, by: str, per_month:
                                                   _details(s, paths=paths).get(None))})
         return out
     s = _Scope(conn, jurisdiction, start, end, col=BREAKDOWNS[by])
-    counts, pending, details = _counts(s), _pending(s), _details(s, paths=paths)
+    counts, pending, freq = _breakdown_counts(s)
+    details = _details(s, paths=paths, freq=freq)
     keys = sorted(set(counts) | set(pending) | set(details), key=lambda k: (k is None, str(k)))[:MAX_GROUPS]
     return [{"group": k if k is not None else "not_recorded",
              **_figures(counts.get(k), pending.get(k, 0), details.get(k))} for k in keys]
+
+
+def _breakdown_counts(s: _Scope) -> tuple[dict, dict, dict]:
+    """({key: counts}, {key: pending}, {key: {days: cases}}) for a breakdown column in two passes: the
+    column is in no index, so each query reads the rows, and one conditional count per figure reads
+    them once (a case is pending at the end when still pending, or decided / withdrawn only after it)."""
+    received, withdrawn = _between(T.c.received_on, s.start, s.end), _between(T.c.withdrawn_on, s.start, s.end)
+    pending_at_end = and_(T.c.received_on <= s.end, or_(T.c.state == "pending", T.c.decided_on > s.end,
+                                                          T.c.withdrawn_on > s.end))
+    counts: dict = {}
+    pending: dict = {}
+    for k, r in s.rows(None, _flag(received).label("received"), _flag(s.decided).label("decided"),
+                       _flag(and_(s.decided, T.c.timely.is_(True))).label("timely"),
+                       _flag(and_(s.decided, T.c.timely.is_(False))).label("late"),
+                       _flag(and_(s.decided, T.c.expedited.is_(True))).label("expedited"),
+                       _flag(withdrawn).label("withdrawn"), _flag(pending_at_end).label("pending"), where=[]):
+        counts[k] = {**{name: int(r._mapping[name]) for name in _NO_COUNTS}, "disp": {}}
+        pending[k] = int(r.pending)
+    freq: dict = {}
+    for k, r in s.rows(None, func.count().label("n"), by=[T.c.disposition, T.c.denial_basis, T.c.days_to_process],
+                       where=[s.decided]):
+        disp = counts.setdefault(k, {**_NO_COUNTS, "disp": {}})["disp"]
+        disp[(r.disposition, r.denial_basis)] = disp.get((r.disposition, r.denial_basis), 0) + r.n
+        if r.days_to_process is not None:
+            days = freq.setdefault(k, {})
+            days[r.days_to_process] = days.get(r.days_to_process, 0) + r.n
+    return ({k: c for k, c in counts.items() if any(c[n] for n in _NO_COUNTS) or c["disp"]},
+            {k: n for k, n in pending.items() if n}, freq)
 
 
 def _dispositions(rows, withdrawn: int) -> dict:
