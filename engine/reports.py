@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar as _cal
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from .errors import Forbidden, ValidationFailed
 from .report_models import ReportFact
@@ -95,69 +95,81 @@ def months(start: date, end: date) -> list[tuple[str, date, date]]:
 
 
 # -- figures ------------------------------------------------------------------------------------
+# A report is nine indexed SQL queries whatever the number of cases, and Python folds only their
+# grouped rows (a few hundred): received and withdrawn per day, decided per (day, disposition, denial
+# basis) with its timely / late / expedited sums, all three streamed in index order (no sort), folded
+# into the months and the dispositions; three pending counts at the period's end; the frequency table
+# of days to process (the median and p90 are read off it); the County's outcomes and findings (their
+# rows only); the late list, off ix_report_fact_late.
 def _between(col, start, end):
     return and_(col >= start, col <= end)
 
 
-class _Grouped:
-    """Aggregates of one period, per group of `col` (or one group, key None): each a single SQL query
-    through the covering indexes, GROUP BY the breakdown column, so a breakdown costs the same few
-    queries as the plain report."""
+def _flag(cond):
+    return func.count(case((cond, 1)))  # counts the rows where cond holds (NULL otherwise)
 
-    def __init__(self, conn, jurisdiction: str, start: date, end: date, col=None):
-        self.conn, self.start, self.end, self.col = conn, start, end, col
-        self.base = [T.c.jurisdiction == jurisdiction]
+
+def _month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+class _Scope:
+    """One period of one jurisdiction, grouped by a breakdown column (`col`), or by month (`daily`: the
+    rows are grouped by their day, in index order, and folded into months), or not at all."""
+
+    def __init__(self, conn, jurisdiction: str, start: date, end: date, col=None, daily: bool = False):
+        self.conn, self.start, self.end, self.col, self.daily = conn, start, end, col, daily
+        self.base = T.c.jurisdiction == jurisdiction
         self.decided = _between(T.c.decided_on, start, end)  # only a decided case has a decided_on
 
-    def rows(self, *aggregates, by=(), where, order=()):
-        """Rows (k, *by, *aggregates) grouped by the breakdown column and `by`."""
+    def rows(self, date_col, *columns, where, by=(), order=(), limit=None, grouped=True):
+        """[(group key, row)] of rows with `columns` (labelled) and `by`, grouped by the key and `by`
+        (`grouped`: the columns aggregate)."""
+        day = [date_col.label("day")] if self.daily else []
         key = self.col if self.col is not None else literal(None)
-        q = select(key.label("k"), *by, *aggregates).where(*self.base, *where)
-        groups = ([self.col] if self.col is not None else []) + list(by)
-        if groups:
+        q = select(key.label("k"), *day, *by, *columns).where(self.base, *where)
+        groups = ([self.col] if self.col is not None else []) + ([date_col] if self.daily else []) + list(by)
+        if groups and grouped:
             q = q.group_by(*groups)
-        return self.conn.execute(q.order_by(*order)).all()
-
-    def count(self, *where) -> dict:
-        return {r.k: int(r[1]) for r in self.rows(func.count(), where=where)}
+        rows = self.conn.execute(q.order_by(*order).limit(limit)).all()
+        return [(_month_of(r.day) if self.daily else r.k, r) for r in rows]
 
 
-def _flag(cond):
-    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+_NO_COUNTS = {"received": 0, "decided": 0, "withdrawn": 0, "timely": 0, "late": 0, "expedited": 0}
 
 
-def _n():
-    return func.count()
+def _counts(s: _Scope) -> dict:
+    """{key: received, decided, withdrawn, timely, late, expedited, dispositions} (three queries)."""
+    out: dict = {}
 
+    def at(k):
+        return out.setdefault(k, {**_NO_COUNTS, "disp": {}})
 
-def _counts(g: _Grouped, with_pending: bool = True) -> dict:
-    """{key: counts}: received, decided, withdrawn, pending, timely, late, expedited, percent_timely."""
-    received = g.count(_between(T.c.received_on, g.start, g.end))
-    decided = {r.k: r for r in g.rows(_n(), _flag(T.c.timely.is_(True)), _flag(T.c.timely.is_(False)),
-                                      _flag(T.c.expedited.is_(True)), where=[g.decided])}
-    withdrawn = g.count(_between(T.c.withdrawn_on, g.start, g.end))  # only a withdrawn case has a withdrawn_on
-    pending: dict = {}
-    if with_pending:  # pending at the end: still pending, or decided / withdrawn only after the period
-        by_end = T.c.received_on <= g.end
-        for part in (g.count(T.c.state == "pending", by_end), g.count(T.c.decided_on > g.end, by_end),
-                     g.count(T.c.withdrawn_on > g.end, by_end)):
-            for k, n in part.items():
-                pending[k] = pending.get(k, 0) + n
-    keys = set(received) | set(decided) | set(withdrawn) | set(pending) | ({None} if g.col is None else set())
-    out = {}
-    for k in keys:
-        d = decided.get(k)
-        f = {"received": received.get(k, 0), "decided": int(d[1]) if d else 0,
-             "withdrawn": withdrawn.get(k, 0), "pending": pending.get(k, 0) if with_pending else None,
-             "timely": int(d[2]) if d else 0, "late": int(d[3]) if d else 0, "expedited": int(d[4]) if d else 0}
-        measured = f["timely"] + f["late"]
-        f["percent_timely"] = round(100.0 * f["timely"] / measured, 1) if measured else None
-        out[k] = f
+    n = func.count().label("n")
+    for k, r in s.rows(T.c.received_on, n, where=[_between(T.c.received_on, s.start, s.end)]):
+        at(k)["received"] += r.n
+    for k, r in s.rows(T.c.decided_on, n, _flag(T.c.timely.is_(True)).label("timely"),
+                       _flag(T.c.timely.is_(False)).label("late"), _flag(T.c.expedited.is_(True)).label("expedited"),
+                       by=[T.c.disposition, T.c.denial_basis], where=[s.decided]):
+        f = at(k)
+        f["decided"] += r.n
+        f["timely"] += int(r.timely)
+        f["late"] += int(r.late)
+        f["expedited"] += int(r.expedited)
+        f["disp"][(r.disposition, r.denial_basis)] = f["disp"].get((r.disposition, r.denial_basis), 0) + r.n
+    for k, r in s.rows(T.c.withdrawn_on, n, where=[_between(T.c.withdrawn_on, s.start, s.end)]):
+        at(k)["withdrawn"] += r.n
     return out
 
 
-def counts(conn, jurisdiction: str, start: date, end: date, with_pending: bool = True) -> dict:
-    return _counts(_Grouped(conn, jurisdiction, start, end), with_pending)[None]
+def _pending(s: _Scope) -> dict:
+    """{key: cases pending at the period's end}: still pending, or decided / withdrawn only after it."""
+    by_end = T.c.received_on <= s.end
+    out: dict = {}
+    for where in (T.c.state == "pending", T.c.decided_on > s.end, T.c.withdrawn_on > s.end):
+        for k, r in s.rows(T.c.received_on, func.count().label("n"), where=[where, by_end]):
+            out[k] = out.get(k, 0) + r.n
+    return out
 
 
 def _distribution(freq: list[tuple[int, int]]) -> dict:
@@ -180,44 +192,118 @@ def _distribution(freq: list[tuple[int, int]]) -> dict:
             "max": freq[-1][0], "count": n}
 
 
-def _grouped_figures(g: _Grouped) -> dict:
-    """{key: every figure of the report} for the period's groups."""
-    out = _counts(g)
+def _details(s: _Scope, late_list: bool = True, paths: bool = True, freq: dict | None = None) -> dict:
+    """{key: days_to_process, path_outcomes, committee_findings, late_cases}: the frequency table of days
+    to process, the County's paths and findings, and the late list (the most days over first)."""
+    acc: dict = {k: (f, {}, {}) for k, f in (freq or {}).items()}  # freq: {key: {days: cases}} if known
     v = T.c.days_to_process
-    freq: dict = {}
-    for r in g.rows(_n(), by=[v], where=[g.decided, v.is_not(None)], order=[v]):
-        freq.setdefault(r.k, []).append((int(r[1]), int(r[2])))
-    disp: dict = {}
-    for r in g.rows(_n(), by=[T.c.disposition, T.c.denial_basis], where=[g.decided]):
-        disp.setdefault(r.k, []).append((r.disposition, r.denial_basis, int(r[3])))
+    for k, r in s.rows(T.c.decided_on, func.count().label("n"), by=[v], where=[s.decided, v.is_not(None)]) \
+            if freq is None else []:
+        acc.setdefault(k, ({}, {}, {}))[0][r.days_to_process] = r.n
+    county = s.rows(T.c.decided_on, func.count().label("n"), by=[T.c.path, T.c.outcome, T.c.committee_finding],
+                    where=[s.decided, or_(T.c.path.is_not(None), T.c.committee_finding.is_not(None))]) if paths else []
+    for k, r in county:
+        _, paths, findings = acc.setdefault(k, ({}, {}, {}))
+        if r.path is not None:
+            paths[(r.path, r.outcome)] = paths.get((r.path, r.outcome), 0) + r.n
+        if r.committee_finding is not None:
+            findings[r.committee_finding] = findings.get(r.committee_finding, 0) + r.n
     late: dict = {}
-    for r in g.conn.execute(
-            select((g.col if g.col is not None else literal(None)).label("k"), T.c.case_id, T.c.days_over,
-                   T.c.late_step, T.c.delay_notice_sent, T.c.decided_on, T.c.days_to_process)
-            .where(*g.base, g.decided, T.c.timely.is_(False))
-            .order_by(T.c.days_over.desc(), T.c.case_id).limit(MAX_LATE_LISTED)):
-        late.setdefault(r.k, []).append(
-            {"case_id": r.case_id, "days_over": r.days_over, "late_step": r.late_step,
-             "delay_notice_sent": bool(r.delay_notice_sent), "decided_on": r.decided_on.isoformat(),
-             "days_to_process": r.days_to_process})
-    paths: dict = {}
-    for r in g.rows(_n(), by=[T.c.path, T.c.outcome], where=[g.decided, T.c.path.is_not(None)]):
-        paths.setdefault(r.k, []).append({"path": r.path, "outcome": r.outcome, "count": int(r[3])})
-    findings: dict = {}
-    for r in g.rows(_n(), by=[T.c.committee_finding], where=[g.decided, T.c.committee_finding.is_not(None)]):
-        findings.setdefault(r.k, []).append({"finding": r.committee_finding, "count": int(r[2])})
-    for k, f in out.items():
-        f["days_to_process"] = _distribution(freq.get(k, []))
-        f["dispositions"] = _dispositions(disp.get(k, []), f["withdrawn"])
-        f["late_cases"] = late.get(k, [])
-        f["path_outcomes"] = sorted(paths.get(k, []), key=lambda p: (str(p["path"]), str(p["outcome"])))
-        f["committee_findings"] = sorted(findings.get(k, []), key=lambda p: str(p["finding"]))
+    if late_list:
+        for k, r in s.rows(T.c.decided_on, T.c.case_id, T.c.days_over, T.c.late_step, T.c.delay_notice_sent,
+                           T.c.decided_on, T.c.days_to_process, where=[s.decided, T.c.timely.is_(False)],
+                           order=[T.c.days_over.desc(), T.c.case_id], limit=MAX_LATE_LISTED, grouped=False):
+            late.setdefault(k, []).append(
+                {"case_id": r.case_id, "days_over": r.days_over, "late_step": r.late_step,
+                 "delay_notice_sent": bool(r.delay_notice_sent), "decided_on": r.decided_on.isoformat(),
+                 "days_to_process": r.days_to_process})
+    out = {}
+    for k in set(acc) | set(late):
+        freq, paths, findings = acc.get(k, ({}, {}, {}))
+        out[k] = {"days_to_process": _distribution(sorted(freq.items())),
+                  "path_outcomes": sorted(({"path": p, "outcome": o, "count": n} for (p, o), n in paths.items()),
+                                          key=lambda p: (str(p["path"]), str(p["outcome"]))),
+                  "committee_findings": sorted(({"finding": f, "count": n} for f, n in findings.items()),
+                                               key=lambda p: str(p["finding"])),
+                  "late_cases": late.get(k, [])}
     return out
 
 
-def figures(conn, jurisdiction: str, start: date, end: date) -> dict:
-    """Every figure of the report for one period."""
-    return _grouped_figures(_Grouped(conn, jurisdiction, start, end))[None]
+def _figures(counts: dict | None, pending: int | None, details: dict | None) -> dict:
+    counts = counts or {**_NO_COUNTS, "disp": {}}
+    f = {k: counts[k] for k in _NO_COUNTS}
+    f["pending"] = pending
+    measured = f["timely"] + f["late"]
+    f["percent_timely"] = round(100.0 * f["timely"] / measured, 1) if measured else None
+    f.update(details or {"days_to_process": _distribution([]), "path_outcomes": [], "committee_findings": [],
+                         "late_cases": []})
+    f["dispositions"] = _dispositions([(d, b, n) for (d, b), n in counts["disp"].items()], f["withdrawn"])
+    return f
+
+
+def _sum(parts) -> dict:
+    out = {**_NO_COUNTS, "disp": {}}
+    for f in parts:
+        for name in _NO_COUNTS:
+            out[name] += f[name]
+        for key, n in f["disp"].items():
+            out["disp"][key] = out["disp"].get(key, 0) + n
+    return out
+
+
+def figures(conn, jurisdiction: str, start: date, end: date, with_pending: bool = True,
+            late_list: bool = True, paths: bool = True) -> tuple[dict, dict]:
+    """(every figure of the report for one period, {month name: its counts}) in nine queries."""
+    s = _Scope(conn, jurisdiction, start, end)
+    per_month = _counts(_Scope(conn, jurisdiction, start, end, daily=True))
+    pending = _pending(s).get(None, 0) if with_pending else None
+    return _figures(_sum(per_month.values()), pending, _details(s, late_list, paths).get(None)), per_month
+
+
+def _groups(conn, jurisdiction: str, start: date, end: date, by: str, per_month: dict, paths: bool) -> list[dict]:
+    """The report's figures per month (pending at each month's end) or per value of a breakdown column
+    ("not recorded" last)."""
+    if by == "month":
+        out = []
+        for name, first, last in months(start, end):
+            s = _Scope(conn, jurisdiction, first, last)
+            out.append({"group": name, **_figures(per_month.get(name), _pending(s).get(None, 0),
+                                                  _details(s, paths=paths).get(None))})
+        return out
+    s = _Scope(conn, jurisdiction, start, end, col=BREAKDOWNS[by])
+    counts, pending, freq = _breakdown_counts(s)
+    details = _details(s, paths=paths, freq=freq)
+    keys = sorted(set(counts) | set(pending) | set(details), key=lambda k: (k is None, str(k)))[:MAX_GROUPS]
+    return [{"group": k if k is not None else "not_recorded",
+             **_figures(counts.get(k), pending.get(k, 0), details.get(k))} for k in keys]
+
+
+def _breakdown_counts(s: _Scope) -> tuple[dict, dict, dict]:
+    """({key: counts}, {key: pending}, {key: {days: cases}}) for a breakdown column in two passes: the
+    column is in no index, so each query reads the rows, and one conditional count per figure reads
+    them once (a case is pending at the end when still pending, or decided / withdrawn only after it)."""
+    received, withdrawn = _between(T.c.received_on, s.start, s.end), _between(T.c.withdrawn_on, s.start, s.end)
+    pending_at_end = and_(T.c.received_on <= s.end, or_(T.c.state == "pending", T.c.decided_on > s.end,
+                                                          T.c.withdrawn_on > s.end))
+    counts: dict = {}
+    pending: dict = {}
+    for k, r in s.rows(None, _flag(received).label("received"), _flag(s.decided).label("decided"),
+                       _flag(and_(s.decided, T.c.timely.is_(True))).label("timely"),
+                       _flag(and_(s.decided, T.c.timely.is_(False))).label("late"),
+                       _flag(and_(s.decided, T.c.expedited.is_(True))).label("expedited"),
+                       _flag(withdrawn).label("withdrawn"), _flag(pending_at_end).label("pending"), where=[]):
+        counts[k] = {**{name: int(r._mapping[name]) for name in _NO_COUNTS}, "disp": {}}
+        pending[k] = int(r.pending)
+    freq: dict = {}
+    for k, r in s.rows(None, func.count().label("n"), by=[T.c.disposition, T.c.denial_basis, T.c.days_to_process],
+                       where=[s.decided]):
+        disp = counts.setdefault(k, {**_NO_COUNTS, "disp": {}})["disp"]
+        disp[(r.disposition, r.denial_basis)] = disp.get((r.disposition, r.denial_basis), 0) + r.n
+        if r.days_to_process is not None:
+            days = freq.setdefault(k, {})
+            days[r.days_to_process] = days.get(r.days_to_process, 0) + r.n
+    return ({k: c for k, c in counts.items() if any(c[n] for n in _NO_COUNTS) or c["disp"]},
+            {k: n for k, n in pending.items() if n}, freq)
 
 
 def _dispositions(rows, withdrawn: int) -> dict:
@@ -240,23 +326,22 @@ def timeliness(db, jurisdiction, start: date, end: date, by: str | None = None) 
     opts = settings(jurisdiction)
     fy_name, fy_start, fy_end = fiscal_year(end, opts["fiscal_year_start_month"])
     key = jurisdiction.key
+    paths = "path" in jurisdiction.tracking_fields  # the County's paths and outcomes; the Navy has none
     with db.engine.connect() as conn:
         report = {"jurisdiction": key, "jurisdiction_name": jurisdiction.name,
                   "from": start.isoformat(), "to": end.isoformat(), "by": by,
                   "timely_target_percent": opts["timely_target_percent"]}
-        report.update(figures(conn, key, start, end))
-        annual = report if (fy_start, fy_end) == (start, end) else figures(conn, key, fy_start, fy_end)
+        figs, per_month = figures(conn, key, start, end, paths=paths)
+        report.update(figs)
+        annual = figs if (fy_start, fy_end) == (start, end) else \
+            figures(conn, key, fy_start, fy_end, with_pending=False, late_list=False, paths=False)[0]
         report["annual"] = {"fiscal_year": fy_name, "from": fy_start.isoformat(), "to": fy_end.isoformat(),
                             **{k: annual[k] for k in ("received", "decided", "timely", "late", "percent_timely")},
                             "days_to_process": annual["days_to_process"]}
-        report["monthly"] = [{"month": name, **_brief(counts(conn, key, a, b, with_pending=False))}
-                             for name, a, b in months(start, end)]
-        if by == "month":
-            report["groups"] = [{"group": name, **figures(conn, key, a, b)} for name, a, b in months(start, end)]
-        elif by:
-            grouped = _grouped_figures(_Grouped(conn, key, start, end, BREAKDOWNS[by]))
-            keys = sorted(grouped, key=lambda k: (k is None, str(k)))[:MAX_GROUPS]  # "not recorded" last
-            report["groups"] = [{"group": k if k is not None else "not_recorded", **grouped[k]} for k in keys]
+        report["monthly"] = [{"month": name, **_brief(_figures(per_month.get(name), None, None))}
+                             for name, _, _ in months(start, end)]
+        if by:
+            report["groups"] = _groups(conn, key, start, end, by, per_month, paths)
     return report
 
 
@@ -267,9 +352,10 @@ def _brief(f: dict) -> dict:
 def histogram(conn, jurisdiction: str, start: date, end: date,
               edges=(0, 15, 30, 45, 60, 90)) -> list[dict]:
     """Decided cases by days to process less abeyance, in bins 0-15, 16-30, ... and over the last edge."""
-    g = _Grouped(conn, jurisdiction, start, end)
+    s = _Scope(conn, jurisdiction, start, end)
     v = T.c.days_to_process
-    freq = [(int(r[1]), int(r[2])) for r in g.rows(_n(), by=[v], where=[g.decided, v.is_not(None)], order=[v])]
+    freq = [(r.days_to_process, r.n) for _, r in s.rows(v, func.count().label("n"), by=[v],
+                                                         where=[s.decided, v.is_not(None)])]
     bins = [(f"{lo if lo == 0 else lo + 1}-{hi}", (lo if lo == 0 else lo + 1), hi)
             for lo, hi in zip(edges, edges[1:], strict=False)] + [(f"over {edges[-1]}", edges[-1] + 1, None)]
     return [{"bin": label, "count": sum(c for v, c in freq if v >= lo and (hi is None or v <= hi))}

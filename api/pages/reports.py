@@ -84,7 +84,8 @@ def reports_overdue():
     overdue = sum(1 for _, items in groups for i in items if i.overdue)
     total = sum(len(items) for _, items in groups)
     return render_template("overdue.html", groups=groups, today=today, overdue=overdue, total=total,
-                           soon_days=report_service.overdue.DUE_SOON_DAYS, jurisdiction=jurisdiction)
+                           soon_days=report_service.overdue.DUE_SOON_DAYS, jurisdiction=jurisdiction,
+                           limited=total >= report_service.overdue.MAX_ITEMS)
 
 
 @bp.app_template_global("may_report")

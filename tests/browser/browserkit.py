@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from support import unavailable  # noqa: F401 - re-exported for the browser tests
@@ -24,6 +25,17 @@ RAFLOW = ROOT / ".venv" / "bin" / "raflow"
 NOW = "2026-01-16T15:00:00Z"  # Friday 10:00 in Washington, before MLK Day
 
 
+@contextmanager
+def new_page(browser, server, width: int = 1280, height: int = 900, timeout_ms: int = 15000):
+    """A page in a fresh browser context (its own cookies) on the server, in New York's time zone."""
+    context = browser.new_context(base_url=server.url, viewport={"width": width, "height": height}, locale="en-US",
+                                  timezone_id="America/New_York")
+    pg = context.new_page()
+    pg.set_default_timeout(timeout_ms)
+    try:
+        yield pg
+    finally:
+        context.close()
 
 
 def _free_port() -> int:

@@ -6,7 +6,7 @@ Debian's /usr/bin/chromium. Without Chromium the tests are skipped (failed under
 from __future__ import annotations
 
 import pytest
-from browserkit import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, unavailable
+from browserkit import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, new_page, unavailable
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,17 @@ def server(chromium_path, tmp_path_factory):
     if not (ROOT / "processes" / "navy" / "navy_ra.bpmn").exists():
         unavailable("the Navy procedure (processes/navy) is not in this tree")
     srv = Server(tmp_path_factory.mktemp("browser")).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(chromium_path, tmp_path_factory, request):
+    """A server of the test module's own (same setup as `server`), for tests that change its data or
+    procedure (demo cases for the reports, a published draft for the studio); stopped after the module."""
+    if not (ROOT / "processes" / "navy" / "navy_ra.bpmn").exists():
+        unavailable("the Navy procedure (processes/navy) is not in this tree")
+    srv = Server(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])).start()
     yield srv
     srv.stop()
 
@@ -42,9 +53,12 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900}, locale="en-US",
-                                  timezone_id="America/New_York")
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    yield pg
-    context.close()
+    with new_page(browser, server) as pg:
+        yield pg
+
+
+@pytest.fixture
+def live_page(browser, live_server):
+    """A page on the module's `live_server` (resize with set_viewport_size, slow down with set_default_timeout)."""
+    with new_page(browser, live_server) as pg:
+        yield pg

@@ -8,29 +8,22 @@ import os
 from pathlib import Path
 
 import pytest
-from browserkit import CHROMIUM_ARGS, Server, check_axe, sign_in  # noqa: F401
+from browserkit import check_axe, sign_in
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("RAFLOW_SCREENSHOTS")
 
 
 @pytest.fixture(scope="module")
-def report_server(chromium_path, tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("reports")).start()
-    out = srv.raflow("demo", "--cases", "14", "--months", "5")
+def report_server(live_server):
+    out = live_server.raflow("demo", "--cases", "14", "--months", "5")
     assert out.count("case ") >= 14, out
-    yield srv
-    srv.stop()
+    return live_server
 
 
 @pytest.fixture
-def report_page(browser, report_server):
-    context = browser.new_context(base_url=report_server.url, viewport={"width": 1280, "height": 900},
-                                  locale="en-US", timezone_id="America/New_York")
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    yield pg
-    context.close()
+def report_page(report_server, live_page):
+    return live_page
 
 
 def test_report_pages_pass_axe_and_print_without_navigation(report_page):
