@@ -10,7 +10,7 @@ Revises: 0009
 from alembic import op
 
 revision = "0014"
-down_revision = "0009"
+down_revision = "0013"  # re-chained at the merge (was 0009)
 branch_labels = None
 depends_on = None
 
