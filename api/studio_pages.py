@@ -13,10 +13,11 @@ import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from engine import case_migration, studio
+from engine import case_migration, mailtemplates, studio, studio_templates
 from engine.errors import Conflict, DefinitionError, NotFound
 from engine.forms import parse_form
 from engine.jurisdiction import CONFIG_NAME, parse_config
+from engine.letter_pdf import PdfUnavailable, html_to_pdf
 
 from .auth import login_required
 from .formview import build_fields
@@ -86,6 +87,7 @@ def jurisdiction(key):
     return render_template("studio/jurisdiction.html", key=key, deployed=deployed, draft=draft,
                            diagrams=sorted(n for n in files if n.endswith(".bpmn")),
                            forms=sorted(n[len("forms/"):-len(".json")] for n in files if n.startswith("forms/")),
+                           templates=sorted(n for n in files if n.startswith(("letters/", "mail/"))),
                            parameters=_parameters(files.get(CONFIG_NAME, "")),
                            versions=studio.versions(db(), key))
 
@@ -120,6 +122,7 @@ def draft(key, scenario_results=None, publish_problems=None, status=200):
     problems = studio.lint_draft(draft)
     return render_template("studio/draft.html", key=key, deployed=deployed, draft=draft, problems=problems,
                            changes=studio.diff_draft(db(), draft), scenario_results=scenario_results,
+                           default_mail=[k for k in mailtemplates.KINDS if f"mail/{k}.txt" not in draft.files],
                            publish_problems=publish_problems), status
 
 
@@ -127,18 +130,43 @@ def draft(key, scenario_results=None, publish_problems=None, status=200):
 @login_required
 def edit_file(key, name, text=None, problems=None, status=200):
     deployed, draft = _draft_or_404(key)
-    if name not in draft.files and text is None:
-        abort(404)
-    text = draft.files.get(name, "") if text is None else text
+    if text is None:
+        text = draft.files.get(name)
+        if text is None:
+            text = _new_mail_template(name)  # a jurisdiction's own mail starts from the default
     lint = [p for p in studio.lint_draft(draft) if p.file == name]
     preview = _preview(name, text) if name.startswith("forms/") else None
     deployed_xml = None
     if name.endswith(".bpmn"):
         deployed_xml = _bundle_files(key).get(name)
+    kind = _kind(name)
+    letter = mail = None
+    if kind == "letter":
+        letter = studio_templates.preview_letter(draft.files, key, name, text, request.values.get("letter"))
+    elif kind == "mail":
+        mail = studio_templates.preview_mail(name, text)
     return render_template("studio/file.html", key=key, name=name, text=text, problems=problems or [],
-                           lint=lint, preview=preview, deployed_xml=deployed_xml,
-                           kind="bpmn" if name.endswith(".bpmn") else "form" if name.startswith("forms/")
-                           else "config" if name == CONFIG_NAME else "scenario"), status
+                           lint=lint, preview=preview, deployed_xml=deployed_xml, kind=kind,
+                           letter=letter, mail=mail, is_new=name not in draft.files), status
+
+
+def _kind(name: str) -> str:
+    if name.endswith(".bpmn"):
+        return "bpmn"
+    if name.startswith("forms/"):
+        return "form"
+    if name.startswith("letters/"):
+        return "letter"
+    if name.startswith("mail/"):
+        return "mail"
+    return "config" if name == CONFIG_NAME else "scenario"
+
+
+def _new_mail_template(name: str) -> str:
+    kind = name[len("mail/"):].removesuffix(".txt") if name.startswith("mail/") else None
+    if kind not in mailtemplates.KINDS:
+        abort(404)
+    return mailtemplates.default_text(kind)
 
 
 def _preview(name, text):
@@ -154,12 +182,29 @@ def save_file(key, name):
     text = request.form.get("text", "").replace("\r\n", "\n")
     if request.form.get("action") == "preview":
         return edit_file(key, name, text=text)
+    if request.form.get("action") == "pdf" and name.startswith("letters/"):
+        return _letter_pdf(key, name, text)
     try:
         studio.save_file(db(), key, name, text, actor().name)
     except DefinitionError as err:
         return edit_file(key, name, text=text, problems=err.problems, status=422)
     flash(f"Saved {name} in the draft.", "info")
     return redirect(url_for("studio.edit_file", key=key, name=name))
+
+
+def _letter_pdf(key, name, text):
+    """The previewed letter as the PDF a case would get (the same renderer), or the page with its error."""
+    _, d = _draft_or_404(key)
+    letter = studio_templates.preview_letter(d.files, key, name, text, request.form.get("letter"))
+    if letter.html is not None:
+        try:
+            pdf = html_to_pdf(letter.html)
+        except PdfUnavailable as err:
+            flash(str(err), "error")
+        else:
+            return Response(pdf, mimetype="application/pdf", headers={
+                "Content-Disposition": f'inline; filename="{letter.kind}-preview.pdf"'})
+    return edit_file(key, name, text=text, status=422)
 
 
 @bp.post("/<key>/draft/preview")

@@ -55,6 +55,8 @@ class DraftView:
             return sorted(n for n in self.files if n.endswith(".bpmn"))
         if kind == "forms":
             return sorted(n for n in self.files if n.startswith("forms/"))
+        if kind == "templates":
+            return sorted(n for n in self.files if n.startswith(("letters/", "mail/")))
         return sorted(n for n in self.files if n.startswith("scenarios/"))
 
 
@@ -147,8 +149,9 @@ def check_file(name: str, text: str, jurisdiction: str) -> list[Problem]:
             line = int(message.split(":")[0][5:]) if message.startswith("line ") and ":" in message else 1
             out.append(Problem(name, line, key, message))
         return out
-    if name.startswith(("letters/", "mail/")):
-        return []  # templates are checked by lint (rendered with sample data) before a publish
+    if name.startswith(("letters/", "mail/")):  # they must compile; lint renders them before a publish
+        from .studio_templates import template_problems
+        return [Problem(name, line, None, message) for line, message in template_problems(name, text)]
     from .scenarios import ScenarioFileError, parse_scenarios
     try:
         parse_scenarios(text, name)

@@ -199,3 +199,74 @@ def test_form_preview_and_a_new_variant(navy, casey):
     r = casey.post("/studio/navy/variant", data={"new_key": "Bad Key", "name": "x", "timezone": "UTC"},
                    follow_redirects=True)
     assert "No variant created: key must be a lower-case identifier" in r.text
+
+
+def test_a_letter_template_previews_on_a_sample_case_as_html_and_pdf_and_errors_are_located(navy, casey):
+    casey.post("/studio/navy/draft/start")
+    assert "letters/denial.html</a> (letter template)" in casey.get("/studio/navy/draft").text
+    r = casey.get("/studio/navy/draft/file/letters/denial.html")
+    assert r.status_code == 200 and 'id="letter-preview"' in r.text
+    # the sample letter is dated Friday 2026-07-24; the EEO counselor date 45 calendar days on is Labor Day (7-3)
+    assert "by September 7, 2026" in r.text and "Sample Requester" in r.text
+    saved = (ROOT / "processes" / "navy" / "letters" / "denial.html").read_text()
+
+    edited = saved.replace("<h2>Your rights", "<p>Reviewed by {{ reviewer_nmae }}</p>\n<h2>Your rights")
+    line = edited.splitlines().index("<p>Reviewed by {{ reviewer_nmae }}</p>") + 1
+    r = casey.post("/studio/navy/draft/file/letters/denial.html", data={"text": edited, "action": "preview"})
+    assert r.status_code == 200
+    assert f"letters/denial.html:{line}: undefined name: &#39;reviewer_nmae&#39; is undefined" in r.text
+
+    r = casey.post("/studio/navy/draft/file/letters/denial.html", data={"text": saved + "{% if %}", "action": "save"})
+    assert r.status_code == 422 and "Not saved: the draft is unchanged" in r.text
+    assert f"letters/denial.html:{len(saved.splitlines()) + 1}: -: syntax error" in r.text
+
+    r = casey.post("/studio/navy/draft/file/letters/denial.html",
+                   data={"text": saved.replace("is denied", "is not granted"), "action": "pdf"})
+    assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
+    # the layout previews any letter, the one chosen
+    r = casey.get("/studio/navy/draft/file/letters/layout.html?letter=approval")
+    assert r.status_code == 200 and '<option value="approval" selected>' in r.text
+    assert "Approval of Reasonable Accommodation Request" in r.text
+    assert casey.get("/studio/navy/draft/file/letters/denial.html").text.count("is denied") >= 1  # unchanged
+
+
+@pytest.mark.parametrize("template, where, refusal", [
+    ("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", ":3: ",
+     "refused by the sandbox: the template takes too long to render"),
+    ("{% for i in range(9000) %}{{ 'x' * 999 }}{% endfor %}", ":1: ", "the letter is longer than 512 K characters"),
+    ("{% macro again() %}{{ again() }}{% endmacro %}{{ again() }}", ":3: ", "a macro calls itself without end"),
+])
+def test_a_letter_that_loops_for_ever_or_is_huge_is_stopped_by_the_sandbox(casey, template, where, refusal):
+    casey.post("/studio/navy/draft/start")
+    text = '{% extends "layout.html" %}\n{% block body %}\n' + template + "\n{% endblock %}\n"
+    r = casey.post("/studio/navy/draft/file/letters/approval.html", data={"text": text, "action": "preview"})
+    assert r.status_code == 200 and f"letters/approval.html{where}" in r.text and refusal in r.text
+    r = casey.post("/studio/navy/draft/file/letters/approval.html", data={"text": text, "action": "pdf"})
+    assert r.status_code == 422 and refusal in r.text
+    big = casey.post("/studio/navy/draft/file/letters/approval.html", data={"text": "x" * 70_000, "action": "save"})
+    assert big.status_code == 422 and "letters/approval.html:1: -: the template is larger than 65 KB" in big.text
+
+
+def test_a_mail_template_starts_from_the_default_previews_and_is_bounded(navy, casey):
+    casey.post("/studio/navy/draft/start")
+    page = casey.get("/studio/navy/draft").text
+    assert "mail/task_queue.txt" in page
+    r = casey.get("/studio/navy/draft/file/mail/task_queue.txt")
+    assert r.status_code == 200 and "the default every jurisdiction gets" in r.text
+    assert "<strong>Subject:</strong> A step waits in your queue: A step" in r.text
+    assert casey.get("/studio/navy/draft/file/mail/no_such_mail.txt").status_code == 404
+
+    own = "Subject: Navy RA: {{ step }}\n\nDear {{ recipient_name }},\nplease open {{ link }}\n"
+    r = casey.post("/studio/navy/draft/file/mail/task_queue.txt", data={"text": own, "action": "save"},
+                   follow_redirects=True)
+    assert r.status_code == 200 and "Saved mail/task_queue.txt in the draft." in r.text
+    assert "<strong>Subject:</strong> Navy RA: A step" in r.text and "Dear Pat Example," in r.text
+    assert "mail/task_queue.txt</a> (mail template)" in casey.get("/studio/navy/draft").text
+
+    loop = "Subject: x\n\n{% for i in range(99999) %}\n{% for j in range(99999) %}{% endfor %}{% endfor %}\n"
+    r = casey.post("/studio/navy/draft/file/mail/task_queue.txt", data={"text": loop, "action": "preview"})
+    assert "mail/task_queue.txt:4: mail template task_queue: the template takes too long to render" in r.text
+    r = casey.post("/studio/navy/draft/file/mail/task_queue.txt",
+                   data={"text": "Subject: {{ step }\n", "action": "save"})
+    assert r.status_code == 422 and "mail/task_queue.txt:1: -: syntax error" in r.text
+    assert "Navy RA: A step" in casey.get("/studio/navy/draft/file/mail/task_queue.txt").text  # unchanged
