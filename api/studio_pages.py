@@ -13,8 +13,8 @@ import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from engine import case_migration, mailtemplates, studio, studio_templates
-from engine.errors import Conflict, DefinitionError, NotFound
+from engine import case_migration, mailtemplates, studio, studio_templates, studio_variant
+from engine.errors import Conflict, DefinitionError, NotFound, ValidationFailed
 from engine.forms import parse_form
 from engine.jurisdiction import CONFIG_NAME, parse_config
 from engine.letter_pdf import PdfUnavailable, html_to_pdf
@@ -313,20 +313,103 @@ def migrate(key):
     return migrate_page(key, moves=moves)
 
 
+@bp.get("/<key>/variant")
+@login_required
+def variant_form(key, form=None, errors=None, problems=None, status=200):
+    """The new variant's settings as form fields, prefilled from this jurisdiction."""
+    deployed, _ = _allowed(key)
+    if deployed is None:
+        abort(404)
+    source = studio_variant.from_files(studio.variant_source(db(), key))
+    if form is None:
+        form = _VariantForm.of(source)
+    return render_template("studio/variant.html", key=key, form=form, errors=errors or {}, problems=problems or [],
+                           lanes=source.lanes, countries=studio_variant.countries()), status
+
+
 @bp.post("/<key>/variant")
 @login_required
 def variant(key):
-    _allowed(key)
-    new_key = request.form.get("new_key", "").strip()
+    deployed, _ = _allowed(key)
+    if deployed is None:
+        abort(404)
+    source = studio_variant.from_files(studio.variant_source(db(), key))
+    form = _VariantForm.posted(request.form, source)
+    spec = form.spec()
     try:
-        studio.new_variant(db(), key, new_key, request.form.get("name", "").strip(),
-                           request.form.get("timezone", "").strip(), actor().name)
-    except (DefinitionError, Conflict, NotFound) as err:
-        problems = getattr(err, "problems", None) or []
-        flash(f"No variant created: {problems[0].message if problems else err}", "error")
-        return redirect(url_for("studio.jurisdiction", key=key))
-    flash(f"Variant {new_key} created as a draft from {key}.", "info")
-    return redirect(url_for("studio.draft", key=new_key))
+        studio.new_variant(db(), key, spec, actor().name)
+    except ValidationFailed as err:
+        return variant_form(key, form, form.field_errors(err.errors), status=422)
+    except DefinitionError as err:
+        return variant_form(key, form, problems=err.problems, status=422)
+    except Conflict as err:
+        return variant_form(key, form, {"new_key": str(err)}, status=409)
+    flash(f"Variant {spec.key} created as a draft from {key}.", "info")
+    return redirect(url_for("studio.draft", key=spec.key))
+
+
+class _VariantForm:
+    """The posted rows (blank rows to add a date or a role included), and their engine spec."""
+
+    ADD_ROWS = 3
+
+    def __init__(self, values: dict, dates: list[dict], roles: list[dict]):
+        self.values, self.dates, self.roles = values, dates, roles
+
+    @classmethod
+    def of(cls, spec):
+        return cls({"new_key": "", "name": "", "timezone": spec.timezone, "country": spec.country,
+                    "subdiv": spec.subdiv},
+                   [{"value": d, "remove": False} for d in spec.dates]
+                   + [{"value": "", "remove": False}] * cls.ADD_ROWS,
+                   [{"old": r.key, "key": r.key, "title": r.title, "remove": False} for r in spec.roles]
+                   + [{"old": "", "key": "", "title": "", "remove": False}] * cls.ADD_ROWS)
+
+    @classmethod
+    def posted(cls, data, source):
+        values = {k: data.get(k, "").strip() for k in ("new_key", "name", "timezone", "country", "subdiv")}
+        if "country" not in data:  # a form without the calendar fields keeps the source's
+            values["country"], values["subdiv"] = source.country, source.subdiv
+        removed_dates = set(data.getlist("holiday_remove"))
+        dates = [{"value": v.strip(), "remove": str(i) in removed_dates} for i, v in enumerate(data.getlist("holiday"))]
+        if "holiday" not in data and "holiday_remove" not in data:
+            dates = [{"value": d, "remove": False} for d in source.dates]
+        removed = set(data.getlist("role_remove"))
+        olds, keys, titles = data.getlist("role_old"), data.getlist("role_key"), data.getlist("role_title")
+        roles = [{"old": (olds[i] if i < len(olds) else "").strip(), "key": keys[i].strip(),
+                  "title": (titles[i] if i < len(titles) else "").strip(), "remove": str(i) in removed}
+                 for i in range(len(keys))]
+        if not keys:
+            roles = [{"old": r.key, "key": r.key, "title": r.title, "remove": False} for r in source.roles]
+        return cls(values, dates, roles)
+
+    def _date_rows(self):
+        return [i for i, d in enumerate(self.dates) if d["value"] and not d["remove"]]
+
+    def _role_rows(self):
+        return [i for i, r in enumerate(self.roles) if r["old"] or r["key"] or r["title"]]
+
+    def spec(self):
+        v = self.values
+        return studio_variant.VariantSpec(
+            key=v["new_key"], name=v["name"], timezone=v["timezone"], country=v["country"], subdiv=v["subdiv"],
+            dates=[self.dates[i]["value"] for i in self._date_rows()],
+            roles=[studio_variant.Role(self.roles[i]["key"], self.roles[i]["title"], self.roles[i]["old"] or None,
+                                       self.roles[i]["remove"]) for i in self._role_rows()])
+
+    def field_errors(self, errors: dict) -> dict:
+        """The engine's errors keyed by the row of the form they belong to (holiday-2 -> its row's id)."""
+        out = {}
+        dates, roles = self._date_rows(), self._role_rows()
+        for name, message in errors.items():
+            kind, _, index = name.rpartition("-")
+            if kind == "holiday" and index.isdigit():
+                out[f"holiday-{dates[int(index)]}"] = message
+            elif kind == "role" and index.isdigit():
+                out[f"role-{roles[int(index)]}"] = message
+            else:
+                out[name] = message
+        return out
 
 
 def init_app(app) -> None:

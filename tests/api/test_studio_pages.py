@@ -196,9 +196,8 @@ def test_form_preview_and_a_new_variant(navy, casey):
     assert r.status_code == 200 and "Variant navy_pacific created" in r.text
     config = casey.get("/studio/navy_pacific/draft/file/jurisdiction.toml").text
     assert 'key = &#34;navy_pacific&#34;' in config and "Pacific/Honolulu" in config
-    r = casey.post("/studio/navy/variant", data={"new_key": "Bad Key", "name": "x", "timezone": "UTC"},
-                   follow_redirects=True)
-    assert "No variant created: key must be a lower-case identifier" in r.text
+    r = casey.post("/studio/navy/variant", data={"new_key": "Bad Key", "name": "x", "timezone": "UTC"})
+    assert r.status_code == 422 and "the key must be a lower-case identifier" in r.text
 
 
 def test_a_letter_template_previews_on_a_sample_case_as_html_and_pdf_and_errors_are_located(navy, casey):
@@ -270,3 +269,92 @@ def test_a_mail_template_starts_from_the_default_previews_and_is_bounded(navy, c
                    data={"text": "Subject: {{ step }\n", "action": "save"})
     assert r.status_code == 422 and "mail/task_queue.txt:1: -: syntax error" in r.text
     assert "Navy RA: A step" in casey.get("/studio/navy/draft/file/mail/task_queue.txt").text  # unchanged
+
+
+def variant_form(casey, **changes) -> dict:
+    """The new-variant form as the page fills it, with `changes`; rows are lists like the browser posts."""
+    page = casey.get("/studio/navy/variant")
+    assert page.status_code == 200
+    text = page.text
+    import re
+
+    def values(name):
+        return [m.group(1) for m in re.finditer(rf'name="{name}" value="([^"]*)"', text)]
+    data = {"new_key": "", "name": "", "timezone": "America/New_York", "country": "US", "subdiv": "",
+            "holiday": values("holiday"), "role_old": values("role_old"), "role_key": values("role_key"),
+            "role_title": values("role_title")}
+    data.update(changes)
+    return data
+
+
+def test_a_new_variant_sets_calendar_closures_and_roles_by_form_fields_and_lints(navy, casey):
+    data = variant_form(casey)
+    assert data["role_key"][:3] == ["requester", "supervisor", "coordinator"] and data["role_key"][-1] == ""
+    assert "Office of General Counsel" in data["role_title"]
+    keys, titles, olds = list(data["role_key"]), list(data["role_title"]), list(data["role_old"])
+    ogc = keys.index("ogc")
+    keys[ogc], titles[ogc] = "counsel", "Regional Counsel"           # rename a role: its lanes follow
+    keys[-3], titles[-3] = "pao", "Public Affairs Officer"           # add one
+    holidays = ["2026-12-24", "2026-12-31", "", ""]
+    r = casey.post("/studio/navy/variant", data={
+        **data, "new_key": "navy_pacific", "name": "Navy Region Hawaii", "timezone": "Pacific/Honolulu",
+        "country": "US", "subdiv": "HI", "holiday": holidays, "role_key": keys, "role_title": titles,
+        "role_old": olds}, follow_redirects=True)
+    assert r.status_code == 200 and "Variant navy_pacific created as a draft from navy." in r.text
+    assert "No problems: lint and every invariant pass." in r.text
+
+    from engine import studio
+    from engine.jurisdiction import CONFIG_NAME, parse_config
+    draft = studio.get_draft(navy[1].db, "navy_pacific")
+    j, problems = parse_config(draft.files[CONFIG_NAME], CONFIG_NAME, "navy_pacific")
+    assert problems == [] and j.name == "Navy Region Hawaii" and j.timezone == "Pacific/Honolulu"
+    assert j.roles["counsel"] == "Regional Counsel" and "ogc" not in j.roles and j.roles["safety"] == "Safety"
+    assert j.roles["pao"] == "Public Affairs Officer"
+    assert "counsel" in j.need_to_know and "ogc" not in j.need_to_know
+    assert {"role": "counsel", "type": "userTask"} in [i.get("through") for i in j.config["invariants"]]
+    # comments (the documented meaning of each parameter) survive the rewrite
+    assert "# 4-1, 4-6: decide and implement within 45 calendar days" in draft.files[CONFIG_NAME]
+    assert 'name="Regional Counsel"' in draft.files["navy_cannot_accommodate.bpmn"]
+    assert 'name="Office of General Counsel"' not in draft.files["navy_cannot_accommodate.bpmn"]
+    # Hawaii's calendar: Prince Kuhio Day (Thursday 2026-03-26) and the closure on Christmas Eve are not business days
+    cal = j.calendar
+    assert not cal.is_business_day("2026-03-26") and not cal.is_business_day("2026-12-24")
+    assert cal.add_business_days("2026-12-23", 1).isoformat() == "2026-12-28"  # Thu 24 closed, Fri 25 Christmas
+    assert cal.add_business_days("2026-12-30", 1).isoformat() == "2027-01-04"  # Thu 31 closed, Fri 1 New Year
+
+    # the variant's page lists its own closures, and one can be removed
+    again = casey.get("/studio/navy_pacific/draft/file/jurisdiction.toml").text
+    assert "2026-12-24" in again and "HI" in again
+
+
+def test_the_variant_form_gives_field_errors_and_creates_nothing(navy, casey):
+    from engine import studio
+    data = variant_form(casey)
+    keys, titles = list(data["role_key"]), list(data["role_title"])
+    supervisor = keys.index("supervisor")
+    keys[-1], titles[-1] = "Bad Key", "x"
+    r = casey.post("/studio/navy/variant", data={
+        **data, "new_key": "navy", "name": " ", "timezone": "Mars/Olympus", "country": "US", "subdiv": "ZZ",
+        "holiday": ["2026-02-30", ""], "role_key": keys, "role_title": titles,
+        "role_remove": [str(supervisor)]})
+    assert r.status_code == 422 and "No variant created" in r.text
+    page = r.text
+    assert "jurisdiction &#39;navy&#39; already exists" in page
+    assert "give the jurisdiction a name" in page
+    assert "&#39;Mars/Olympus&#39; is not an IANA time zone" in page
+    assert "&#39;ZZ&#39; is not a subdivision of US" in page
+    assert 'id="holiday-0" name="holiday" value="2026-02-30" aria-invalid="true"' in page
+    assert "&#39;2026-02-30&#39; is not a date (YYYY-MM-DD)" in page
+    assert "role &#39;supervisor&#39; stands for lanes (navy_" in page and "keep it or rename it" in page
+    assert "role key &#39;Bad Key&#39; must be a lower-case identifier" in page
+    assert studio.get_draft(navy[1].db, "navy") is None
+
+    # two roles with one title: the lanes could not tell them apart
+    data = variant_form(casey)
+    keys, titles = list(data["role_key"]), list(data["role_title"])
+    hr = keys.index("hr")
+    titles[hr] = "Office of General Counsel"
+    r = casey.post("/studio/navy/variant", data={**data, "new_key": "navy_x", "name": "X", "role_key": keys,
+                                                 "role_title": titles})
+    assert r.status_code == 422 and f'<a href="#role-{keys.index("ogc")}">another role is titled' in r.text
+    assert studio.get_draft(navy[1].db, "navy_x") is None
