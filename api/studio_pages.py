@@ -150,6 +150,18 @@ def edit_file(key, name, text=None, problems=None, status=200):
                            letter=letter, mail=mail, is_new=name not in draft.files), status
 
 
+@bp.get("/<key>/draft/diff/<path:name>")
+@login_required
+def diff_picture(key, name):
+    """A draft diagram beside its deployed version, added, changed and removed elements coloured (and listed)."""
+    _, d = _draft_or_404(key)
+    if not name.endswith(".bpmn") or name not in d.files:
+        abort(404)
+    changes = [c for c in studio.diff_draft(db(), d) if c.file == name]
+    return render_template("studio/diff.html", key=key, name=name, after=d.files[name],
+                           before=_bundle_files(key).get(name), changes=changes)
+
+
 def _kind(name: str) -> str:
     if name.endswith(".bpmn"):
         return "bpmn"

@@ -117,6 +117,16 @@ class Server:
         return self.api(requester, "POST", "/cases", {"data": data, "title": title})
 
 
+def open_page(browser, server: Server, width: int = 1280, height: int = 900, timeout_ms: int = 15000):
+    """A page in a fresh browser context on `server` (US English, Washington's time zone); close
+    `page.context` when done. Waits are for conditions (Playwright's auto-waiting), never for a time."""
+    context = browser.new_context(base_url=server.url, viewport={"width": width, "height": height}, locale="en-US",
+                                  timezone_id="America/New_York")
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    return page
+
+
 def sign_in(page, user: str, password: str = "demo"):
     page.goto("/login")
     page.get_by_label("User name").fill(user)

@@ -1,12 +1,16 @@
 """Browser tests: a real `raflow serve` (gunicorn) on a free loopback port against a temp SQLite file,
 with the Navy procedure deployed and the demo users (password "demo"), driven by Playwright through
 Debian's /usr/bin/chromium. Without Chromium the tests are skipped (failed under RAFLOW_REQUIRE_ALL=1).
+
+`server`/`page`: one server for the whole session, for tests that only add cases. `live_server`/`live_page`:
+a server of the test module's own (fresh database), for a module that changes what is deployed (the studio
+publishes) or needs data of its own (the reports' demo cases: call `live_server.raflow("demo", ...)`).
 """
 
 from __future__ import annotations
 
 import pytest
-from browserkit import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, unavailable
+from browserkit import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, open_page, unavailable
 
 
 @pytest.fixture(scope="session")
@@ -42,9 +46,23 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900}, locale="en-US",
-                                  timezone_id="America/New_York")
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg = open_page(browser, server)
     yield pg
-    context.close()
+    pg.context.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(chromium_path, tmp_path_factory):
+    """A `raflow serve` of this test module's own: Navy deployed, demo users, the clock at browserkit.NOW."""
+    if not (ROOT / "processes" / "navy" / "navy_ra.bpmn").exists():
+        unavailable("the Navy procedure (processes/navy) is not in this tree")
+    srv = Server(tmp_path_factory.mktemp("live")).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def live_page(browser, live_server):
+    pg = open_page(browser, live_server)
+    yield pg
+    pg.context.close()
