@@ -9,6 +9,7 @@ included). Every wait is for a condition, never for a time.
 from __future__ import annotations
 
 from browserkit import NOW, check_axe, sign_in
+from playwright.sync_api import expect
 
 RECORD = dict(requester_name="Alex Requester", requester_type="employee", how_received="supervisor",
               received_by_name="Sam Supervisor", request_mode="oral", request_date="2026-01-16",
@@ -48,35 +49,34 @@ def test_policy_user_changes_a_timer_checks_publishes_and_moves_a_running_case(l
     sign_in(page, "navy.coordinator")
 
     page.goto("/studio/")
-    assert page.get_by_role("heading", name="Policy studio: Department of the Navy").is_visible()
+    expect(page.get_by_role("heading", name="Policy studio: Department of the Navy")).to_be_visible()
     check_axe(page, "studio jurisdiction page")
     page.get_by_role("button", name="Start a draft").click()
-    page.wait_for_load_state()
-    assert "Draft started" in page.content()
+    expect(page.get_by_text("Draft started: a copy of the deployed version.")).to_be_visible()
     check_axe(page, "draft page")
 
     page.get_by_role("link", name="navy_forwarding.bpmn").click()
-    page.wait_for_function("() => document.getElementById('modeler-status').textContent === 'Diagram loaded.'")
+    page.wait_for_function("() => document.getElementById('modeler-status')?.textContent === 'Diagram loaded.'")
     check_axe(page, "diagram editor", exclude=["#studio-canvas"])
     # click the boundary timer on the canvas: the properties panel then shows it (its id in the header)
     page.locator('#studio-canvas [data-element-id="timer_forward_overdue"]').click()
     page.wait_for_function("""() => document.querySelector('#studio-canvas .djs-element.selected')
         ?.getAttribute('data-element-id') === 'timer_forward_overdue'""")
     header = page.locator('[data-group-id="group-timer"] .bio-properties-panel-group-header')
+    expect(header).to_be_visible()
     if "open" not in (header.get_attribute("class") or ""):
         header.click()
     value = page.locator("#bio-properties-panel-timerEventDefinitionValue")
-    assert value.input_value() == OLD_TIMER
+    expect(value).to_have_value(OLD_TIMER)
     value.fill(NEW_TIMER)
     value.press("Tab")
     page.wait_for_function("() => document.getElementById('file-text').value.includes('forwarding_due_date)')")
+    # the submit is sent by the modeler's script after it writes the XML: wait for the next page, not a time
     page.get_by_role("button", name="Save in the draft").click()
-    page.wait_for_load_state()
-    assert "Saved navy_forwarding.bpmn in the draft." in page.content()
+    expect(page.get_by_text("Saved navy_forwarding.bpmn in the draft.")).to_be_visible()
 
     page.get_by_role("link", name="Draft", exact=True).click()
-    page.wait_for_load_state()
-    assert page.locator("#lint-status").inner_text() == "No problems: lint and every invariant pass."
+    expect(page.locator("#lint-status")).to_have_text("No problems: lint and every invariant pass.")
     changes = page.locator("#changes").inner_text()
     assert "timer_forward_overdue: timer changed" in changes and NEW_TIMER in changes
 
@@ -88,19 +88,17 @@ def test_policy_user_changes_a_timer_checks_publishes_and_moves_a_running_case(l
 
     page.get_by_label("Why (kept with the version)").fill("Forwarding timer reads the recorded due date (1-4)")
     page.get_by_role("button", name="Publish", exact=True).click()
-    page.wait_for_load_state()
-    assert "Published version 2." in page.content()
-    assert f"Case {case_id}:" in page.content()
+    expect(page.get_by_text("Published version 2.")).to_be_visible(timeout=180000)  # the scenarios run again
+    expect(page.get_by_text(f"Case {case_id}:")).to_be_visible()
     check_axe(page, "running cases page")
     page.get_by_role("button", name="Move all that can").click()
-    page.wait_for_load_state()
-    assert f"case {case_id} (version 1 -> 2): moved" in page.locator("#moves").inner_text()
+    expect(page.locator("#moves")).to_contain_text(f"case {case_id} (version 1 -> 2): moved")
 
     page.goto("/studio/navy")
-    assert "Forwarding timer reads the recorded due date (1-4)" in page.content()
+    expect(page.get_by_text("Forwarding timer reads the recorded due date (1-4)")).to_be_visible()
     # the moved case still waits at the same step with the same deadline, now on version 2
     page.goto(f"/cases/{case_id}")
-    assert page.get_by_text("Forward the request to the RA Coordinator (1-4)").first.is_visible()
+    expect(page.get_by_text("Forward the request to the RA Coordinator (1-4)").first).to_be_visible()
 
 
 def prepared_draft(server) -> None:
@@ -133,7 +131,7 @@ def test_lint_problems_are_outlined_and_the_difference_is_coloured_on_the_pictur
     assert "timer_45_forward" in page.locator(".problems").inner_text()
 
     page.get_by_role("link", name="navy_forwarding.bpmn").first.click()
-    page.wait_for_function("() => document.getElementById('modeler-status').textContent === 'Diagram loaded.'")
+    page.wait_for_function("() => document.getElementById('modeler-status')?.textContent === 'Diagram loaded.'")
     timer = page.locator('#studio-canvas g.djs-element[data-element-id="timer_45_forward"]')
     assert "studio-problem" in timer.get_attribute("class")
     fine = page.locator('#studio-canvas g.djs-element[data-element-id="timer_forward_overdue"]')
@@ -142,8 +140,9 @@ def test_lint_problems_are_outlined_and_the_difference_is_coloured_on_the_pictur
 
     page.goto("/studio/navy/draft")
     page.get_by_role("link", name="navy_forwarding.bpmn", exact=True).last.click()
-    page.wait_for_function("() => document.getElementById('diff-status').textContent === 'Differences drawn.'")
-    assert page.get_by_role("heading", name="navy_forwarding.bpmn: the draft against the deployed version").is_visible()
+    page.wait_for_function("() => document.getElementById('diff-status')?.textContent === 'Differences drawn.'")
+    title = "navy_forwarding.bpmn: the draft against the deployed version"
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
 
     def classes(side, element):
         return page.locator(f'#diff-{side} g.djs-element[data-element-id="{element}"]').get_attribute("class")
@@ -158,11 +157,10 @@ def test_lint_problems_are_outlined_and_the_difference_is_coloured_on_the_pictur
 
     page.goto("/studio/navy/draft/file/letters/denial.html")
     letter = page.frame_locator("#letter-preview")
-    assert letter.get_by_text("Denial of Reasonable Accommodation Request").first.is_visible()
+    expect(letter.get_by_text("Denial of Reasonable Accommodation Request").first).to_be_visible()
     check_axe(page, "letter template page")
     page.goto("/studio/navy/variant")
     check_axe(page, "new variant page")
     page.get_by_role("button", name="Create the variant").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name="No variant created: 2 problem(s)").is_visible()
+    expect(page.get_by_role("heading", name="No variant created: 2 problem(s)")).to_be_visible()
     check_axe(page, "new variant page with field errors")
