@@ -358,3 +358,28 @@ def test_the_variant_form_gives_field_errors_and_creates_nothing(navy, casey):
                                                  "role_title": titles})
     assert r.status_code == 422 and f'<a href="#role-{keys.index("ogc")}">another role is titled' in r.text
     assert studio.get_draft(navy[1].db, "navy_x") is None
+
+
+def test_a_downloaded_draft_is_a_folder_the_command_line_checks(navy, casey, tmp_path):
+    """Policy staff may work on the downloaded folder with `raflow lint` / `raflow invariants` (and a desktop
+    modeler): a variant's draft, with a mail template of its own, unzips into folders that pass both."""
+    import subprocess
+    import sys
+
+    data = variant_form(casey, new_key="navy_guam", name="Navy Region Guam", timezone="Pacific/Guam")
+    assert casey.post("/studio/navy/variant", data=data).status_code == 302
+    own = "Subject: Guam RA: {{ step }}\n\nOpen {{ link }}\n"
+    casey.post("/studio/navy_guam/draft/file/mail/task_queue.txt", data={"text": own, "action": "save"})
+    zipped = casey.get("/studio/navy_guam/draft.zip")
+    assert zipped.status_code == 200
+    zipfile.ZipFile(io.BytesIO(zipped.data)).extractall(tmp_path)
+    assert (tmp_path / "processes" / "navy_guam" / "mail" / "task_queue.txt").read_text() == own
+    folder = str(tmp_path / "processes" / "navy_guam")
+    raflow = [sys.executable, "-m", "api.cli"]
+    for command in (["lint", folder], ["invariants", folder]):
+        done = subprocess.run([*raflow, *command], capture_output=True, text=True, cwd=ROOT, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    broken = tmp_path / "processes" / "navy_guam" / "letters" / "denial.html"
+    broken.write_text(broken.read_text().replace("{% endblock %}", "{{ undefined_name }}\n{% endblock %}"))
+    done = subprocess.run([*raflow, "lint", folder], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode != 0 and "denial.html:" in done.stdout + done.stderr
