@@ -9,11 +9,9 @@ live preview enhance a textarea that posts the same form.
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from engine import case_migration, mailtemplates, studio, studio_templates, studio_variant
+from engine import case_migration, mailtemplates, studio, studio_parameters, studio_templates, studio_variant
 from engine.errors import Conflict, DefinitionError, NotFound, ValidationFailed
 from engine.forms import parse_form
 from engine.jurisdiction import CONFIG_NAME, parse_config
@@ -59,20 +57,6 @@ def _variant_owner(draft, me) -> bool:
     return bool(me.roles & studio.policy_roles(j.config, j.roles))
 
 
-def _parameters(config_text: str) -> list[dict]:
-    """[parameters] with the comment beside each (its documented meaning)."""
-    out, inside = [], False
-    for line in config_text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("["):
-            inside = stripped == "[parameters]"
-            continue
-        m = re.match(r"^([a-z][a-z0-9_]*)\s*=\s*([^#]*?)\s*(?:#\s*(.*))?$", stripped) if inside else None
-        if m:
-            out.append({"name": m.group(1), "value": m.group(2), "meaning": m.group(3) or ""})
-    return out
-
-
 @bp.get("/")
 @login_required
 def home():
@@ -88,7 +72,7 @@ def jurisdiction(key):
                            diagrams=sorted(n for n in files if n.endswith(".bpmn")),
                            forms=sorted(n[len("forms/"):-len(".json")] for n in files if n.startswith("forms/")),
                            templates=sorted(n for n in files if n.startswith(("letters/", "mail/"))),
-                           parameters=_parameters(files.get(CONFIG_NAME, "")),
+                           parameters=studio_parameters.parameters(files.get(CONFIG_NAME, "")),
                            versions=studio.versions(db(), key))
 
 
@@ -148,6 +132,36 @@ def edit_file(key, name, text=None, problems=None, status=200):
     return render_template("studio/file.html", key=key, name=name, text=text, problems=problems or [],
                            lint=lint, preview=preview, deployed_xml=deployed_xml, kind=kind,
                            letter=letter, mail=mail, is_new=name not in draft.files), status
+
+
+@bp.get("/<key>/draft/parameters")
+@login_required
+def parameters_form(key, values=None, errors=None, status=200):
+    """The draft's [parameters] as fields, each with its documented meaning."""
+    _, d = _draft_or_404(key)
+    rows = studio_parameters.parameters(d.files.get(CONFIG_NAME, ""))
+    for row in rows:
+        if values and row["name"] in values:
+            row["value"] = values[row["name"]]
+    return render_template("studio/parameters.html", key=key, rows=rows, errors=errors or {}), status
+
+
+@bp.post("/<key>/draft/parameters")
+@login_required
+def save_parameters(key):
+    _, d = _draft_or_404(key)
+    rows = studio_parameters.parameters(d.files.get(CONFIG_NAME, ""))
+    values = {r["name"]: request.form[r["name"]] for r in rows if r["kind"] != "other" and r["name"] in request.form}
+    text, errors = studio_parameters.set_parameters(d.files[CONFIG_NAME], values)
+    if not errors:
+        try:
+            studio.save_file(db(), key, CONFIG_NAME, text, actor().name)
+        except DefinitionError as err:
+            errors = {p.element if p.element in values else "parameters": p.message for p in err.problems}
+    if errors:
+        return parameters_form(key, values, errors, status=422)
+    flash("Saved the parameters in the draft.", "info")
+    return redirect(url_for("studio.parameters_form", key=key))
 
 
 @bp.get("/<key>/draft/diff/<path:name>")

@@ -383,3 +383,19 @@ def test_a_downloaded_draft_is_a_folder_the_command_line_checks(navy, casey, tmp
     broken.write_text(broken.read_text().replace("{% endblock %}", "{{ undefined_name }}\n{% endblock %}"))
     done = subprocess.run([*raflow, "lint", folder], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode != 0 and "denial.html:" in done.stdout + done.stderr
+
+
+def test_parameters_are_edited_as_fields_with_their_meaning_and_keep_their_type(navy, casey):
+    casey.post("/studio/navy/draft/start")
+    page = casey.get("/studio/navy/draft/parameters").text
+    assert '<label for="p-decision_days"><code>decision_days</code></label>' in page
+    assert "4-1, 4-6: decide and implement within 45 calendar days of the initial request" in page
+    r = casey.post("/studio/navy/draft/parameters", data={"decision_days": "forty", "elections_days": "10"})
+    assert r.status_code == 422 and "Not saved: the draft is unchanged" in r.text
+    assert "decision_days: &#39;forty&#39; is not a whole number" in r.text and 'value="forty"' in r.text
+    assert "elections_days = 7 " in casey.get("/studio/navy/draft/file/jurisdiction.toml").text
+    r = casey.post("/studio/navy/draft/parameters", data={"elections_days": "10"}, follow_redirects=True)
+    assert r.status_code == 200 and "Saved the parameters in the draft." in r.text
+    config = casey.get("/studio/navy/draft/file/jurisdiction.toml").text
+    assert "elections_days = 10             # 4-7: 7 calendar days to return reassignment elections" in config
+    assert "parameter elections_days changed: 7 -&gt; 10" in casey.get("/studio/navy/draft").text
