@@ -18,6 +18,7 @@ from .letter_templates import (
     template_files,
 )
 
+SAMPLE_DATE = "2026-07-24"  # a Friday: a letter's dates then cross a weekend
 RESERVED = ("letter", "dates", "recipient", "case", "office", "signature", "params", "jurisdiction")
 
 
@@ -40,6 +41,27 @@ def check_task(linter, name, task, ns) -> None:
                                                           f"({known})")
 
 
+def sample_data(forms) -> dict:
+    """One plausible value for every form field (the first choice, a date, "Sample text")."""
+    sample: dict = {}
+    for form in forms:
+        for field, spec in form.fields.items():
+            sample.setdefault(field, sample_value(spec))
+    return sample
+
+
+def sample_context(j, config, kind, sample: dict, dates: dict) -> dict:
+    """What a template sees on the sample case: lint renders every letter with it, the studio previews it."""
+    signer = dict(config.signatures.get(kind.signed_by or "", {}) or next(iter(config.signatures.values()), {}))
+    signer.setdefault("name", "Sample Signer")
+    return {**sample, **kind.sample, **dates,
+            "letter": {"kind": kind.key, "title": kind.title, "date": SAMPLE_DATE, "version": 1, "corrected": False},
+            "dates": dates, "recipient": {"name": "Sample Requester"},
+            "case": {"id": 1, "title": "Sample case", "requester": "Sample Requester"},
+            "office": config.office, "signature": signer, "params": j.parameters,
+            "jurisdiction": {"key": j.key, "name": j.name}}
+
+
 def check_letters(linter) -> None:
     j = linter.jurisdiction
     files = template_files(linter.bundle.files)
@@ -56,11 +78,9 @@ def check_letters(linter) -> None:
     if config.layout not in files:
         linter.add(CONFIG_NAME, _line_of(text, "letters"), "letters",
                    f"the letter layout {LETTERS_DIR}{config.layout} does not exist")
-    sample = {}
+    sample = sample_data(linter.forms.values())
     confidential = set()
     for form in linter.forms.values():
-        for field, spec in form.fields.items():
-            sample.setdefault(field, sample_value(spec))
         confidential |= form.confidential_fields
     for kind in config.kinds.values():
         if kind.template not in files:
@@ -71,20 +91,11 @@ def check_letters(linter) -> None:
             continue
         _check_confidential(linter, files, kind, confidential)
         try:
-            dates = letter_dates(kind, "2026-07-24", j.calendar, j.parameters)
+            dates = letter_dates(kind, SAMPLE_DATE, j.calendar, j.parameters)
         except (KeyError, ValueError):
             continue  # reported by parse_letters
-        signer = dict(config.signatures.get(kind.signed_by or "", {}) or next(iter(config.signatures.values()), {}))
-        signer.setdefault("name", "Sample Signer")
-        ctx = {**sample, **kind.sample, **dates,
-               "letter": {"kind": kind.key, "title": kind.title, "date": "2026-07-24", "version": 1,
-                          "corrected": False},
-               "dates": dates, "recipient": {"name": "Sample Requester"},
-               "case": {"id": 1, "title": "Sample case", "requester": "Sample Requester"},
-               "office": config.office, "signature": signer, "params": j.parameters,
-               "jurisdiction": {"key": j.key, "name": j.name}}
         try:
-            render_html(files, kind.template, ctx, config.stylesheet)
+            render_html(files, kind.template, sample_context(j, config, kind, sample, dates), config.stylesheet)
         except LetterTemplateError as err:
             linter.add(LETTERS_DIR + (err.file or kind.template), err.line, kind.key, str(err))
 

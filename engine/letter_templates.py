@@ -136,16 +136,18 @@ def letter_dates(kind: LetterKind, letter_date: str, calendar, parameters: dict)
 
 
 # -- the sandbox ----------------------------------------------------------------------------------
-class _Budget:
-    """Steps and CPU seconds of this thread (not wall-clock time, so a busy machine never fails a letter)."""
+class RenderBudget:
+    """Steps and CPU seconds of this thread (not wall-clock time, so a busy machine never fails a letter).
 
-    def __init__(self):
-        self.deadline = time.thread_time() + MAX_RENDER_SECONDS
-        self.steps = 0
+    Shared with the mail templates: a loop that never ends, or ends only after billions of steps, is stopped."""
+
+    def __init__(self, seconds: float = MAX_RENDER_SECONDS, steps: int = MAX_STEPS):
+        self.deadline = time.thread_time() + seconds
+        self.steps, self.max_steps = 0, steps
 
     def tick(self, n: int = 1) -> None:
         self.steps += n
-        if self.steps > MAX_STEPS or time.thread_time() > self.deadline:
+        if self.steps > self.max_steps or time.thread_time() > self.deadline:
             raise SecurityError("the template takes too long to render (loops are limited)")
 
 
@@ -158,7 +160,7 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         loader = FunctionLoader(lambda name: (files[name], name, lambda: True) if name in files else None)
         super().__init__(loader=loader, undefined=StrictUndefined, autoescape=True, trim_blocks=True,
                          lstrip_blocks=True)
-        self.budget = _Budget()
+        self.budget = RenderBudget()
         for name in ("center", "indent", "wordwrap", "format", "pprint", "xmlattr", "urlize"):
             self.filters.pop(name, None)
         self.filters["long_date"] = long_date
@@ -232,6 +234,9 @@ def render_html(files: dict[str, str], template: str, context: dict, stylesheet:
         raise LetterTemplateError(f"refused by the sandbox: {err}", *_where(err, template)) from None
     except TemplateError as err:
         raise LetterTemplateError(_message(err), *_where(err, template)) from None
+    except RecursionError as err:
+        raise LetterTemplateError("refused by the sandbox: a macro calls itself without end",
+                                  *_where(err, template)) from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as err:
         raise LetterTemplateError(f"could not render: {err}", *_where(err, template)) from None
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from sqlalchemy import select
 
 from . import clock
 from .definitions import Bundle, deploy, lint_bundle
-from .errors import Conflict, DefinitionError, NotFound, Problem
+from .errors import Conflict, DefinitionError, NotFound, Problem, ValidationFailed
 from .forms import parse_form
 from .jurisdiction import CONFIG_NAME, parse_config
 from .lint import parse_xml_safely
@@ -35,7 +34,6 @@ MAX_FILE_BYTES = 1_000_000
 MAX_FILES = 300
 _NAME = re.compile(r"^(jurisdiction\.toml|[A-Za-z0-9_.-]+\.bpmn|forms/[A-Za-z0-9_.-]+\.json|"
                    r"scenarios/[A-Za-z0-9_.-]+\.ya?ml|letters/[A-Za-z0-9_.-]+\.(html|css)|mail/[A-Za-z0-9_.-]+\.txt)$")
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass
@@ -55,6 +53,8 @@ class DraftView:
             return sorted(n for n in self.files if n.endswith(".bpmn"))
         if kind == "forms":
             return sorted(n for n in self.files if n.startswith("forms/"))
+        if kind == "templates":
+            return sorted(n for n in self.files if n.startswith(("letters/", "mail/")))
         return sorted(n for n in self.files if n.startswith("scenarios/"))
 
 
@@ -147,8 +147,9 @@ def check_file(name: str, text: str, jurisdiction: str) -> list[Problem]:
             line = int(message.split(":")[0][5:]) if message.startswith("line ") and ":" in message else 1
             out.append(Problem(name, line, key, message))
         return out
-    if name.startswith(("letters/", "mail/")):
-        return []  # templates are checked by lint (rendered with sample data) before a publish
+    if name.startswith(("letters/", "mail/")):  # they must compile; lint renders them before a publish
+        from .studio_templates import template_problems
+        return [Problem(name, line, None, message) for line, message in template_problems(name, text)]
     from .scenarios import ScenarioFileError, parse_scenarios
     try:
         parse_scenarios(text, name)
@@ -306,42 +307,46 @@ def publish(db, jurisdiction: str, actor: str, note: str):
     return version
 
 
-def new_variant(db, source: str, key: str, name: str, timezone: str, actor: str) -> DraftView:
-    """A draft of a new jurisdiction copied from `source` (its draft, else its latest version)."""
-    if not _KEY.match(key or ""):
-        raise DefinitionError([Problem("key", 1, "key", "key must be a lower-case identifier like 'navy_pacific'")])
+def variant_source(db, source: str) -> dict[str, str]:
+    """The files a variant of `source` copies: its open draft, else its latest deployed version."""
     with db.transaction() as s:
-        if latest_version(s, key) is not None or s.execute(
-                select(StudioDraft.id).where(StudioDraft.jurisdiction == key)).scalar() is not None:
-            raise Conflict(f"jurisdiction {key!r} already exists")
         src = s.execute(select(StudioDraft).where(StudioDraft.jurisdiction == source)).scalar()
         if src is not None:
-            files = dict(src.files)
-        else:
-            version = latest_version(s, source)
-            if version is None:
-                raise NotFound(f"no version of {source!r} is deployed")
-            files = dict(version.bundle["files"])
-    text = files[CONFIG_NAME]
-    text = _set_top(text, "key", key)
-    text = _set_top(text, "name", name)
-    text = _set_top(text, "timezone", timezone)
-    text = re.sub(r'(?m)^forms\s*=.*$', f'forms = "../../forms/{key}"', text)
-    problems = parse_config(text, CONFIG_NAME, key)[1]
-    try:
-        tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        problems = [Problem(CONFIG_NAME, 1, None, str(err))]
+            return dict(src.files)
+        version = latest_version(s, source)
+        if version is None:
+            raise NotFound(f"no version of {source!r} is deployed")
+        return dict(version.bundle["files"])
+
+
+def new_variant(db, source: str, spec, actor: str) -> DraftView:
+    """A draft of a new jurisdiction copied from `source` with the settings of `spec` (studio_variant).
+
+    ValidationFailed (by form field) if the settings are wrong; DefinitionError if the folder they make
+    does not pass lint and its invariants (e.g. a removed role an invariant still needs); nothing stored."""
+    from . import studio_variant
+
+    files = variant_source(db, source)
+    spec.lanes = studio_variant.from_files(files).lanes
+
+    def taken(s, key):
+        return latest_version(s, key) is not None or s.execute(
+            select(StudioDraft.id).where(StudioDraft.jurisdiction == key)).scalar() is not None
+
+    def exists(key):
+        with db.transaction() as s:
+            return taken(s, key)
+
+    errors = studio_variant.check(spec, exists)
+    if errors:
+        raise ValidationFailed(errors, f"no variant created: {next(iter(errors.values()))}")
+    files = studio_variant.apply(files, spec)
+    problems = parse_config(files[CONFIG_NAME], CONFIG_NAME, spec.key)[1]
+    if not problems:
+        problems = lint_bundle(Bundle({n: t for n, t in files.items() if not n.startswith("scenarios/")}, spec.key))
     if problems:
-        raise DefinitionError(problems, f"the new jurisdiction's config is not valid: {problems[0].message}")
-    files[CONFIG_NAME] = text
+        raise DefinitionError(problems, f"the new jurisdiction does not lint: {problems[0].message}")
     with db.transaction() as s:
-        return _view(_new_row(s, key, files, None, actor))
-
-
-def _set_top(text: str, key: str, value: str) -> str:
-    quoted = '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-    pattern = re.compile(rf"(?m)^{re.escape(key)}\s*=.*$")
-    if pattern.search(text):
-        return pattern.sub(lambda _m: f"{key} = {quoted}", text, count=1)
-    return f"{key} = {quoted}\n" + text
+        if taken(s, spec.key):
+            raise Conflict(f"jurisdiction {spec.key!r} already exists")
+        return _view(_new_row(s, spec.key, files, None, actor))

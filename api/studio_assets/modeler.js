@@ -1,6 +1,7 @@
 // The studio's diagram editor and form preview, bundled by esbuild at install time (make install) into
 // api/static/studio/ and served from our own host. Both enhance a textarea that works without JavaScript.
 import BpmnModeler from 'bpmn-js/lib/Modeler';
+import BpmnViewer from 'bpmn-js/lib/NavigatedViewer';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
 import { BpmnModdle } from 'bpmn-moddle';
 import { diff } from 'bpmn-js-differ';
@@ -10,26 +11,28 @@ function readJSON(id) {
   try { return el ? JSON.parse(el.textContent) : []; } catch (e) { return []; }
 }
 
-async function colourDifferences(modeler, deployedXml, list) {
-  if (!deployedXml) { return; }
+function listItems(list, items, none) {
+  if (!list) { return; }
+  const texts = items.length ? items : [none];
+  list.replaceChildren(...texts.map((text) => { const li = document.createElement('li'); li.textContent = text; return li; }));
+}
+
+// Marks `after` (a modeler or viewer) green where added and yellow where changed, and `before` (a viewer of
+// the deployed diagram, if given) red where removed and yellow where changed; returns the changes in words.
+async function colourDifferences(after, deployedXml, before = null) {
   const moddle = new BpmnModdle();
-  const { rootElement: before } = await moddle.fromXML(deployedXml);
-  const after = modeler.getDefinitions();
-  const changes = diff(before, after);
-  const canvas = modeler.get('canvas');
-  const registry = modeler.get('elementRegistry');
+  const { rootElement: old } = await moddle.fromXML(deployedXml);
+  const changes = diff(before ? before.getDefinitions() : old, after.getDefinitions());
   const items = [];
-  const mark = (id, cls, words) => {
-    if (registry.get(id)) { canvas.addMarker(id, cls); }
-    items.push(`${id}: ${words}`);
+  const mark = (viewer, id, cls) => {
+    if (viewer && viewer.get('elementRegistry').get(id)) { viewer.get('canvas').addMarker(id, cls); }
   };
-  Object.keys(changes._added || {}).forEach((id) => mark(id, 'diff-added', 'added'));
-  Object.keys(changes._changed || {}).forEach((id) => mark(id, 'diff-changed', 'changed'));
-  Object.keys(changes._removed || {}).forEach((id) => items.push(`${id}: removed`));
-  if (list) {
-    list.replaceChildren(...items.map((text) => { const li = document.createElement('li'); li.textContent = text; return li; }));
-    if (!items.length) { const li = document.createElement('li'); li.textContent = 'No changes from the deployed diagram.'; list.append(li); }
-  }
+  Object.keys(changes._added || {}).forEach((id) => { mark(after, id, 'diff-added'); items.push(`${id}: added`); });
+  Object.keys(changes._changed || {}).forEach((id) => {
+    mark(after, id, 'diff-changed'); mark(before, id, 'diff-changed'); items.push(`${id}: changed`);
+  });
+  Object.keys(changes._removed || {}).forEach((id) => { mark(before, id, 'diff-removed'); items.push(`${id}: removed`); });
+  return items;
 }
 
 async function startModeler(holder) {
@@ -54,15 +57,20 @@ async function startModeler(holder) {
   const registry = modeler.get('elementRegistry');
   readJSON('studio-problems').forEach((id) => { if (registry.get(id)) { canvas.addMarker(id, 'studio-problem'); } });
   const deployed = document.getElementById('deployed-xml');
-  const diffList = document.getElementById('picture-changes');
-  await colourDifferences(modeler, deployed ? deployed.value : null, diffList);
+  if (deployed) {
+    listItems(document.getElementById('picture-changes'), await colourDifferences(modeler, deployed.value),
+      'No changes from the deployed diagram.');
+  }
+  let typed = false;  // XML typed into the textarea wins over the picture
+  textarea.addEventListener('input', () => { typed = true; });
   modeler.on('commandStack.changed', async () => {
+    typed = false;
     const { xml } = await modeler.saveXML({ format: true });
     textarea.value = xml;
     document.getElementById('modeler-status').textContent = 'Changed: save to keep it in the draft.';
   });
   form.addEventListener('submit', async (event) => {
-    if (form.dataset.synced === '1') { return; }
+    if (form.dataset.synced === '1' || typed) { return; }
     event.preventDefault();
     const { xml } = await modeler.saveXML({ format: true });
     textarea.value = xml;
@@ -96,6 +104,34 @@ function startPreview(box) {
   });
 }
 
+async function startDiff(box) {
+  const status = document.getElementById('diff-status');
+  box.hidden = false;
+  const beforeXml = document.getElementById('diff-before-xml');
+  const after = new BpmnViewer({ container: '#diff-after' });
+  const before = beforeXml ? new BpmnViewer({ container: '#diff-before' }) : null;
+  try {
+    await after.importXML(document.getElementById('diff-after-xml').value);
+    if (before) { await before.importXML(beforeXml.value); }
+  } catch (err) {
+    box.hidden = true;
+    status.textContent = `The diagrams could not be drawn (${err.message}); the changes are listed in words above.`;
+    return;
+  }
+  [after, before].forEach((v) => { if (v) { try { v.get('canvas').zoom('fit-viewport'); } catch (e) { /* empty */ } } });
+  let items;
+  if (before) {
+    items = await colourDifferences(after, beforeXml.value, before);
+  } else {
+    items = after.get('elementRegistry').filter((e) => e.businessObject && e.businessObject.id && e.parent)
+      .map((e) => { after.get('canvas').addMarker(e.id, 'diff-added'); return `${e.id}: added`; });
+  }
+  listItems(document.getElementById('picture-changes'), items, 'No changes from the deployed diagram.');
+  status.textContent = 'Differences drawn.';
+}
+
+const pictures = document.getElementById('diff-pictures');
+if (pictures) { startDiff(pictures); }
 const holder = document.getElementById('studio-modeler');
 if (holder) { startModeler(holder); }
 const preview = document.getElementById('form-preview');

@@ -1,6 +1,10 @@
 """Browser tests: a real `raflow serve` (gunicorn) on a free loopback port against a temp SQLite file,
 with the Navy procedure deployed and the demo users (password "demo"), driven by Playwright through
 Debian's /usr/bin/chromium. Without Chromium the tests are skipped (failed under RAFLOW_REQUIRE_ALL=1).
+
+`server`/`page`: one server for the whole session, for tests that only add cases. `live_server`/`live_page`:
+a server of the test module's own (fresh database), for a module that changes what is deployed (the studio
+publishes) or needs data of its own (the reports' demo cases: call `live_server.raflow("demo", ...)`).
 """
 
 from __future__ import annotations
