@@ -65,3 +65,33 @@ def api(app, tokens):
 @pytest.fixture
 def signed_in(app):
     return lambda user: Browser(app, user)
+
+
+@pytest.fixture
+def admins(web, tmp_path):
+    """Testland redeployed with reviewers (rita, cora) as its user admins; clara has an address."""
+    from support import copy_testland
+
+    _, service = web
+    folder = copy_testland(tmp_path / "admin")
+    config = folder / "jurisdiction.toml"
+    config.write_text(config.read_text() + '\n[admin]\nuser_admin_roles = ["reviewer"]\n')
+    deploy(service.db, read_folder(folder))
+    add_user(service.db, service.registry, "clara", ["clerk"], "testland", email="clara@example.gov")
+    return service
+
+
+@pytest.fixture
+def navy(sqlite_db, frozen, tmp_path):
+    """(app, service, tokens) with the shipped Navy procedure and its people (webclient.NAVY)."""
+    from webclient import NAVY, jurisdiction_app
+
+    return jurisdiction_app(sqlite_db, frozen, tmp_path, "navy", NAVY)
+
+
+@pytest.fixture
+def county(sqlite_db, frozen, tmp_path):
+    """(app, service, tokens) with the shipped Santa Cruz procedure and its people (webclient.COUNTY)."""
+    from webclient import COUNTY, jurisdiction_app
+
+    return jurisdiction_app(sqlite_db, frozen, tmp_path, "santa_cruz", COUNTY)

@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from support import copy_testland
 from webclient import start
-
-from engine.definitions import deploy, read_folder
-from engine.users import add_user
-
-
-@pytest.fixture
-def admins(web, tmp_path):
-    """Testland redeployed with reviewers as its user admins; clara gets an address, cora none."""
-    _, service = web
-    folder = copy_testland(tmp_path / "admin")
-    config = folder / "jurisdiction.toml"
-    config.write_text(config.read_text() + '\n[admin]\nuser_admin_roles = ["reviewer"]\n')
-    deploy(service.db, read_folder(folder))
-    add_user(service.db, service.registry, "clara", ["clerk"], "testland", email="clara@example.gov")
-    return service
 
 
 def test_admins_see_queued_mail_and_who_has_no_address(admins, api, signed_in, monkeypatch):

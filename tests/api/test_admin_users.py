@@ -5,31 +5,17 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from smtpkit import smtp_fixture  # noqa: F401 - the smtp fixture
 from sqlalchemy import select
-from support import copy_testland
 from webclient import csrf_of
 
 from engine import outbox
-from engine.definitions import deploy, read_folder
 from engine.mailer import mailer_from_env
 from engine.store import User
-from engine.users import add_user, get_user
+from engine.users import get_user
 
 NEW_PASSWORD = "Quiet-Cedar-Lantern-77"
 
-
-@pytest.fixture
-def admins(web, tmp_path):
-    """Testland with reviewers as its user admins (rita, cora); clara has an address."""
-    _, service = web
-    folder = copy_testland(tmp_path / "admin")
-    config = folder / "jurisdiction.toml"
-    config.write_text(config.read_text() + '\n[admin]\nuser_admin_roles = ["reviewer"]\n')
-    deploy(service.db, read_folder(folder))
-    add_user(service.db, service.registry, "clara", ["clerk"], "testland", email="clara@example.gov")
-    return service
 
 
 def test_an_admin_adds_a_user_who_is_invited_and_sets_a_password(admins, signed_in, smtp, app):

@@ -7,49 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from support import copy_testland
-from webclient import PASSWORD, Browser, first_task, start
+from webclient import RECORD, Browser, first_task, start
 
-from api.app import create_app
-from engine import auth
-from engine.cases import CaseService
-from engine.definitions import Registry, deploy, lint_bundle, read_folder
-from engine.users import add_user
-
-ROOT = Path(__file__).resolve().parents[2]
-NAVY = {"pat": ["requester"], "sam": ["supervisor"], "casey": ["coordinator"]}
-COUNTY = {"erin": ["requester"], "ada": ["ada_coordinator"]}
-
-
-def _app(db, frozen, tmp_path, jurisdiction, users):
-    deploy(db, read_folder(ROOT / "processes" / jurisdiction))
-    svc = CaseService(db, Registry())
-    for name, roles in users.items():
-        add_user(db, svc.registry, name, roles, jurisdiction, display_name=name.capitalize() + " Doe",
-                 email=f"{name}@example.gov")
-        auth.set_password(db, name, PASSWORD)
-    app = create_app({"DATABASE_URL": db.url, "CLOCK": frozen, "TESTING": True,
-                      "INSTANCE_PATH": str(tmp_path / "instance")})
-    tokens = {n: {"Authorization": f"Bearer {auth.issue_token(db, n)}"} for n in users}
-    return app, svc, tokens
-
-
-@pytest.fixture
-def navy(sqlite_db, frozen, tmp_path):
-    return _app(sqlite_db, frozen, tmp_path, "navy", NAVY)
-
-
-@pytest.fixture
-def county(sqlite_db, frozen, tmp_path):
-    return _app(sqlite_db, frozen, tmp_path, "santa_cruz", COUNTY)
-
-
-RECORD = {"requester_name": "Pat Doe", "requester_type": "employee", "how_received": "supervisor",
-          "received_by_name": "Sam Doe", "request_mode": "oral", "request_date": "2025-12-31",
-          "accommodation_requested": "Screen reader software", "written_confirmation": "requester"}
+from engine.definitions import deploy, lint_bundle, read_folder
 
 
 def _record_task(svc, case_id):

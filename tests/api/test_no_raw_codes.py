@@ -10,10 +10,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from lxml import etree
-from test_form_rules import COUNTY, NAVY, RECORD, _app
-from webclient import Browser
+from webclient import RECORD, Browser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,14 +64,6 @@ def assert_plain(html: str, codes: set[str], where: str):
     assert not iso, f"{where} shows ISO dates {iso}"
 
 
-@pytest.fixture
-def navy(sqlite_db, frozen, tmp_path):
-    return _app(sqlite_db, frozen, tmp_path, "navy", NAVY)
-
-
-@pytest.fixture
-def county(sqlite_db, frozen, tmp_path):
-    return _app(sqlite_db, frozen, tmp_path, "santa_cruz", COUNTY)
 
 
 def _do(svc, user, spec_id, **data):

@@ -4,9 +4,38 @@ page client that sends the CSRF token, and small case helpers."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 PASSWORD = "Tall-Maple-Harbor-42"
 USERS = ["clara", "rita", "rob", "ruth", "cora"]
+ROOT = Path(__file__).resolve().parents[2]
+NAVY = {"pat": ["requester"], "sam": ["supervisor"], "casey": ["coordinator"]}
+COUNTY = {"erin": ["requester"], "ada": ["ada_coordinator"]}
+
+
+def jurisdiction_app(db, frozen, tmp_path, jurisdiction, users):
+    """(app, service, tokens): a shipped jurisdiction deployed, its people with passwords, addresses and tokens."""
+    from api.app import create_app
+    from engine import auth
+    from engine.cases import CaseService
+    from engine.definitions import Registry, deploy, read_folder
+    from engine.users import add_user
+
+    deploy(db, read_folder(ROOT / "processes" / jurisdiction))
+    svc = CaseService(db, Registry())
+    for name, roles in users.items():
+        add_user(db, svc.registry, name, roles, jurisdiction, display_name=name.capitalize() + " Doe",
+                 email=f"{name}@example.gov")
+        auth.set_password(db, name, PASSWORD)
+    app = create_app({"DATABASE_URL": db.url, "CLOCK": frozen, "TESTING": True,
+                      "INSTANCE_PATH": str(tmp_path / "instance")})
+    tokens = {n: {"Authorization": f"Bearer {auth.issue_token(db, n)}"} for n in users}
+    return app, svc, tokens
+
+
+RECORD = {"requester_name": "Pat Doe", "requester_type": "employee", "how_received": "supervisor",
+          "received_by_name": "Sam Doe", "request_mode": "oral", "request_date": "2025-12-31",
+          "accommodation_requested": "Screen reader software", "written_confirmation": "requester"}
 
 
 class Api:
