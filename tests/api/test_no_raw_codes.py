@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from lxml import etree
-from webclient import RECORD, Browser
+from webclient import RECORD, Browser, do_step, navy_interactive
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,9 +66,7 @@ def assert_plain(html: str, codes: set[str], where: str):
 
 
 
-def _do(svc, user, spec_id, **data):
-    task = next(t for t in svc.list_tasks(user) if t.spec_id == spec_id)
-    svc.complete(task.id, user, data)
+_do = do_step
 
 
 def _pages(app, case_id, staff: str, requester: str, codes: set[str]):
@@ -97,19 +95,34 @@ def test_a_navy_case_shows_no_raw_code(navy):
                                               "expedited_due_date": "2026-01-30", "expedite_reason": "A course"})
     _do(svc, "sam", "task_forward", forwarded_date="2026-01-16", coordinator_name="Casey Doe")
     _pages(app, case_id, "casey", "pat", codes)
-    _do(svc, "pat", "task_confirm_requester", requester_confirmation="confirmed", requester_name="Pat Doe",
-        job_title="IT Specialist", job_series="2210", grade="GS-12", component="NAVSEA", request_date="2026-01-15",
-        how_received="supervisor", accommodation_requested="Screen reader software",
-        purpose="perform_essential_functions", signature_date="2026-01-16")
-    _do(svc, "sam", "task_essential_functions", position_title="IT Specialist", job_series="2210", grade="GS-12",
-        essential_functions="Administer networks", essential_functions_date="2026-01-16")
-    _do(svc, "sam", "task_interim", interim_decision="not_possible", interim_not_possible_reason="None available")
-    _do(svc, "casey", "task_medical_need", medical_documentation_needed="no", medical_need_basis="obvious_or_on_file")
+    navy_interactive(svc, "2026-01-15")
     assert _pages(app, case_id, "casey", "pat", codes) >= 5
     _pages(app, case_id, "sam", "pat", codes)
     page = visible(Browser(app, "casey").get(f"/cases/{case_id}").text)
     for words in ("First-level supervisor", "Orally", "Thu 15 Jan 2026", "Fri 30 Jan 2026", "in Navy"):
         assert words in page, (words, page[page.find("Steps so far"):][:1500])
+
+
+def test_a_denied_navy_case_shows_no_raw_code(navy):
+    """Navy 4-6, 7-3: decided and closed, the outcome, the denial basis and the EEO date read as words."""
+    app, svc, _ = navy
+    app.config["SVC"] = svc
+    codes = codes_of("navy")
+    case_id = svc.start_case("navy", "navy_ra", "pat")
+    _do(svc, "sam", "task_record_request", **{**RECORD, "request_date": "2026-01-16", "expedited": False})
+    _do(svc, "sam", "task_forward", forwarded_date="2026-01-16", coordinator_name="Casey Doe")
+    navy_interactive(svc, "2026-01-16")
+    _do(svc, "casey", "task_qiwd", has_impairment="no", substantially_limits="no", meets_job_requirements="yes",
+        can_perform_essential_functions="yes", qiwd_analysis_date="2026-01-16")
+    _do(svc, "olive", "task_ogc_denial_review", ogc_review="sufficient", ogc_reviewer="Olive Doe",
+        ogc_review_date="2026-01-16")
+    _do(svc, "sam", "task_denial_letter", denial_letter_date="2026-01-16", deciding_official="Sam Doe",
+        denial_reason_statement="No substantial limitation shown", redress_notice_included=True)
+    assert svc.get_case(case_id, "casey")["status"] == "closed"
+    assert _pages(app, case_id, "casey", "pat", codes) >= 5
+    _pages(app, case_id, "sam", "pat", codes)
+    mine = visible(Browser(app, "pat").get(f"/cases/{case_id}").text)
+    assert "Denied" in mine and "Mon 2 Mar 2026" in mine, mine[:1500]  # the EEO counselor date, 45 days on
 
 
 def test_a_county_case_shows_no_raw_code(county):

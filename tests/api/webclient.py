@@ -9,7 +9,7 @@ from pathlib import Path
 PASSWORD = "Tall-Maple-Harbor-42"
 USERS = ["clara", "rita", "rob", "ruth", "cora"]
 ROOT = Path(__file__).resolve().parents[2]
-NAVY = {"pat": ["requester"], "sam": ["supervisor"], "casey": ["coordinator"]}
+NAVY = {"pat": ["requester"], "sam": ["supervisor"], "casey": ["coordinator"], "olive": ["ogc"]}
 COUNTY = {"erin": ["requester"], "ada": ["ada_coordinator"]}
 
 
@@ -36,6 +36,27 @@ def jurisdiction_app(db, frozen, tmp_path, jurisdiction, users):
 RECORD = {"requester_name": "Pat Doe", "requester_type": "employee", "how_received": "supervisor",
           "received_by_name": "Sam Doe", "request_mode": "oral", "request_date": "2025-12-31",
           "accommodation_requested": "Screen reader software", "written_confirmation": "requester"}
+
+
+def do_step(svc, user, spec_id, **data):
+    """Complete `user`'s open step `spec_id` through the service (the first one listed)."""
+    task = next((t for t in svc.list_tasks(user) if t.spec_id == spec_id), None)
+    assert task, (user, spec_id, [t.spec_id for t in svc.list_tasks(user)])
+    svc.complete(task.id, user, data)
+
+
+def navy_interactive(svc, request_date: str):
+    """Navy 2-2 to 2-7 after forwarding: Pat confirms (SECNAV 12306/1), Sam records essential functions and
+    no interim accommodation, Casey finds no medical documentation needed (users of NAVY)."""
+    do_step(svc, "pat", "task_confirm_requester", requester_confirmation="confirmed", requester_name="Pat Doe",
+            job_title="IT Specialist", job_series="2210", grade="GS-12", component="NAVSEA", request_date=request_date,
+            how_received="supervisor", accommodation_requested="Screen reader software",
+            purpose="perform_essential_functions", signature_date="2026-01-16")
+    do_step(svc, "sam", "task_essential_functions", position_title="IT Specialist", job_series="2210", grade="GS-12",
+            essential_functions="Administer networks", essential_functions_date="2026-01-16")
+    do_step(svc, "sam", "task_interim", interim_decision="not_possible", interim_not_possible_reason="None available")
+    do_step(svc, "casey", "task_medical_need", medical_documentation_needed="no",
+            medical_need_basis="obvious_or_on_file")
 
 
 class Api:
