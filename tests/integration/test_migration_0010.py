@@ -1,6 +1,6 @@
 """Migration 0010 on a SQLite database holding open cases: the trigram search index is built over the
 existing tasks and kept up to date afterwards, the role index is gone, the claimed-tasks index is partial;
-downgrade restores 0009's indexes. On PostgreSQL the plan uses the pg_trgm index."""
+downgrade restores the previous indexes. On PostgreSQL the plan uses the pg_trgm index."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from engine.migrate import alembic_config, upgrade
 from engine.store import Database, Task
 from engine.users import add_user
 
+BEFORE = "0014"  # the revision 0010 follows (re-chained at the merge: the search index comes last)
+
 
 def _objects(db) -> dict[str, str]:
     with db.engine.connect() as conn:
@@ -24,7 +26,7 @@ def test_0010_indexes_existing_tasks_for_search_and_keeps_the_index(tmp_path, fr
     from support import TESTLAND
 
     db = Database(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(db.engine, "0009")
+    upgrade(db.engine, BEFORE)
     deploy(db, read_folder(TESTLAND))
     svc = CaseService(db, Registry())
     for name, roles in [("clara", ["clerk"]), ("rob", ["requester"]), ("ruth", ["requester"])]:
@@ -42,7 +44,7 @@ def test_0010_indexes_existing_tasks_for_search_and_keeps_the_index(tmp_path, fr
     later = svc.start_case("testland", "tl_main", "rob", title="Ergonomic chair")  # written after the upgrade
     assert [r.case_id for r in inbox_page(svc, "clara", text="ergonomic")] == [later]
 
-    command.downgrade(alembic_config(db.engine), "0009")
+    command.downgrade(alembic_config(db.engine), BEFORE)
     objects = _objects(db)
     assert "task_search" not in objects and "ix_task_role" in objects
     assert "WHERE" not in objects["ix_task_assignee_due"]

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0009"
+down_revision = "0014"  # re-chained at the merge (was 0009): the search index comes last
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from alembic import op
 from engine.store import UTCDateTime
 
 revision = "0013"
-down_revision = "0010"  # re-chained at the merge (was 0009)
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
