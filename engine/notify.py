@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from . import clock, mailtemplates
 from .mailer import base_url
@@ -91,12 +91,16 @@ def direct(conn, jurisdiction, templates: dict, kind: str, person: dict, values:
     _write_row(conn, jurisdiction, templates, None, kind, person["name"], person, values)
 
 
+_PEOPLE = select(T_USER.c.name, T_USER.c.display_name, T_USER.c.email, T_USER.c.roles, T_USER.c.mail_digest) \
+    .where(T_USER.c.jurisdiction == bindparam("b_jurisdiction"), T_USER.c.disabled_at.is_(None))
+
+
 def _people(conn, jurisdiction_key: str) -> dict[str, dict]:
-    """Users of the jurisdiction who may be mailed (not deactivated)."""
-    cols = [T_USER.c.name, T_USER.c.display_name, T_USER.c.email, T_USER.c.roles, T_USER.c.mail_digest]
-    q = select(*cols).where(T_USER.c.jurisdiction == jurisdiction_key)
-    q = q.where(T_USER.c.disabled_at.is_(None))
-    return {r.name: dict(r._mapping) for r in conn.execute(q)}
+    """Users of the jurisdiction who may be mailed (not deactivated); one prebuilt statement."""
+    return {r.name: dict(r._mapping) for r in conn.execute(_PEOPLE, {"b_jurisdiction": jurisdiction_key})}
+
+
+_INSERT_OUTBOX = T_OUTBOX.insert()
 
 
 def _write(conn, deployed, case_id, kind, recipient, person, values, held=False) -> None:
@@ -110,6 +114,6 @@ def _write_row(conn, jurisdiction, templates, case_id, kind, recipient, person, 
     subject, body = mailtemplates.render(kind, shown, templates)
     address = (person or {}).get("email")
     status = "no_address" if not address else "digest" if held else "queued"
-    conn.execute(T_OUTBOX.insert().values(
+    conn.execute(_INSERT_OUTBOX, dict(  # parameters, not .values(): one compiled statement for every save
         created_at=now, jurisdiction=jurisdiction.key, kind=kind, recipient=recipient, to_addr=address,
         case_id=case_id, subject=subject, body=body, status=status, attempts=0, next_attempt_at=now))

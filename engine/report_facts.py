@@ -105,6 +105,9 @@ def derive(summary: dict, status: str, today: date, previous: dict | None, open_
     )
 
 
+_UPDATE_FACT = T_FACT.update().where(T_FACT.c.case_id == bindparam("b_case_id"))
+
+
 def write(conn, case_id: int, jurisdiction, status: str, summary: dict, events: list[tuple]) -> None:
     """Upsert the case's fact row; call before the open-task projection is replaced (it reads it)."""
     prev = conn.execute(_SELECT_FACT, {"b_id": case_id}).first()
@@ -115,7 +118,7 @@ def write(conn, case_id: int, jurisdiction, status: str, summary: dict, events: 
     if prev is None:
         conn.execute(T_FACT.insert(), dict(case_id=case_id, jurisdiction=jurisdiction.key, **values))
     else:
-        conn.execute(T_FACT.update().where(T_FACT.c.case_id == case_id).values(**values))
+        conn.execute(_UPDATE_FACT, {"b_case_id": case_id, **values})  # prebuilt: compiled once, cached
 
 
 def backfill(conn) -> int:
