@@ -37,6 +37,8 @@ function addTo(element, ext, child, commands) {
 
 function setProperty(element, name, value, bpmnFactory, commandStack) {
   const bo = getBusinessObject(element);
+  const text = (value || '').trim();
+  if (!text && !propertyValue(element, name)) { return; }  // nothing to clear: no empty elements made
   const commands = [];
   const ext = ensureExtensions(element, bo, bpmnFactory, commands);
   let props = extensionOf(bo, 'spiffworkflow:Properties');
@@ -46,7 +48,6 @@ function setProperty(element, name, value, bpmnFactory, commandStack) {
   }
   const values = props.get('values') || [];
   const prop = values.find((p) => p.get('name') === name);
-  const text = (value || '').trim();
   if (prop && !text) {
     commands.push({ cmd: 'element.updateModdleProperties',
       context: { element, moddleElement: props, properties: { values: values.filter((p) => p !== prop) } } });
@@ -64,6 +65,7 @@ function setProperty(element, name, value, bpmnFactory, commandStack) {
 
 function setInstructions(element, value, bpmnFactory, commandStack) {
   const bo = getBusinessObject(element);
+  if (!value && !extensionOf(bo, 'spiffworkflow:InstructionsForEndUser')) { return; }
   const commands = [];
   const ext = ensureExtensions(element, bo, bpmnFactory, commands);
   const current = extensionOf(bo, 'spiffworkflow:InstructionsForEndUser');

@@ -116,3 +116,37 @@ def test_an_unknown_spiffworkflow_element_is_announced_and_kept_when_saved(live_
     expect(page.get_by_text("Saved navy_forwarding.bpmn in the draft.")).to_be_visible()
     open_in_modeler(page, "navy", "navy_forwarding.bpmn")
     assert UNKNOWN in page.locator("#file-text").input_value()
+
+
+def test_the_panel_creates_the_extension_elements_a_bare_user_task_lacks(live_page, live_server):
+    from engine import studio
+    from engine.store import Database
+
+    db = Database(live_server.env["RAFLOW_DATABASE_URL"])
+    try:
+        studio.discard_draft(db, "navy")
+        xml = studio.start_draft(db, "navy", "navy.coordinator").files["navy_forwarding.bpmn"]
+        start = xml.index("<bpmn:extensionElements>", xml.index('<bpmn:userTask id="task_forward"'))
+        end = xml.index("</bpmn:extensionElements>", start) + len("</bpmn:extensionElements>")
+        studio.save_file(db, "navy", "navy_forwarding.bpmn", xml[:start] + xml[end:], "navy.coordinator")
+    finally:
+        db.dispose()
+    page = live_page
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    sign_in(page, "navy.coordinator")
+    open_in_modeler(page, "navy", "navy_forwarding.bpmn")
+    page.locator('#studio-canvas [data-element-id="task_forward"]').click()
+    header = page.locator('[data-group-id="group-raflow"] .bio-properties-panel-group-header')
+    expect(header).to_be_visible()
+    if "open" not in (header.get_attribute("class") or ""):
+        header.click()
+    field = page.get_by_label("Form key")
+    expect(field).to_have_value("")
+    field.fill("navy_forward_request")
+    field.press("Tab")
+    page.wait_for_function("() => document.getElementById('file-text').value.includes('navy_forward_request')")
+    root = etree.fromstring(page.locator("#file-text").input_value().encode("utf-8"))
+    task = next(t for t in root.iter("{*}userTask") if t.get("id") == "task_forward")
+    props = [(p.get("name"), p.get("value")) for p in task.iterfind(f"{{*}}extensionElements/{{{SPIFF}}}properties/"
+                                                                    f"{{{SPIFF}}}property")]
+    assert props == [("formKey", "navy_forward_request")]
