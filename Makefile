@@ -11,7 +11,8 @@ DEMO_CASES ?= 40
 
 .PHONY: install run test lint bench clean
 
-$(STAMP): pyproject.toml package.json package-lock.json api/studio_assets/modeler.js api/studio_assets/modeler.css
+$(STAMP): pyproject.toml package.json package-lock.json api/studio_assets/modeler.js api/studio_assets/modeler.css \
+  api/studio_assets/raflow-properties.js api/studio_assets/spiffworkflow-moddle.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -5,6 +5,8 @@ import BpmnViewer from 'bpmn-js/lib/NavigatedViewer';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
 import { BpmnModdle } from 'bpmn-moddle';
 import { diff } from 'bpmn-js-differ';
+import spiffworkflow from './spiffworkflow-moddle.json';
+import RaflowPropertiesModule from './raflow-properties';
 
 function readJSON(id) {
   const el = document.getElementById(id);
@@ -42,10 +44,12 @@ async function startModeler(holder) {
   const modeler = new BpmnModeler({
     container: '#studio-canvas',
     propertiesPanel: { parent: '#studio-properties' },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule],
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, RaflowPropertiesModule],
+    moddleExtensions: { spiffworkflow },
   });
+  let warnings;
   try {
-    await modeler.importXML(textarea.value);
+    ({ warnings } = await modeler.importXML(textarea.value));
   } catch (err) {
     holder.hidden = true;
     document.getElementById('modeler-status').textContent =
@@ -61,16 +65,23 @@ async function startModeler(holder) {
     listItems(document.getElementById('picture-changes'), await colourDifferences(modeler, deployed.value),
       'No changes from the deployed diagram.');
   }
+  // XML the editor cannot read (e.g. an unknown spiffworkflow element) would be dropped when it writes the
+  // diagram: say so, and leave the textarea as it is unless the picture itself is changed.
+  const unread = (warnings || []).map((w) => w.message);
+  listItems(document.getElementById('modeler-warnings'), unread, '');
+  document.getElementById('modeler-warnings-box').hidden = !unread.length;
   let typed = false;  // XML typed into the textarea wins over the picture
+  let drawn = false;  // the picture was changed
   textarea.addEventListener('input', () => { typed = true; });
   modeler.on('commandStack.changed', async () => {
     typed = false;
+    drawn = true;
     const { xml } = await modeler.saveXML({ format: true });
     textarea.value = xml;
     document.getElementById('modeler-status').textContent = 'Changed: save to keep it in the draft.';
   });
   form.addEventListener('submit', async (event) => {
-    if (form.dataset.synced === '1' || typed) { return; }
+    if (form.dataset.synced === '1' || typed || (unread.length && !drawn)) { return; }
     event.preventDefault();
     const { xml } = await modeler.saveXML({ format: true });
     textarea.value = xml;

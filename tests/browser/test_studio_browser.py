@@ -8,6 +8,8 @@ included). Every wait is for a condition, never for a time.
 
 from __future__ import annotations
 
+import re
+
 from browserkit import NOW, check_axe, sign_in
 from playwright.sync_api import expect
 
@@ -164,3 +166,72 @@ def test_lint_problems_are_outlined_and_the_difference_is_coloured_on_the_pictur
     page.get_by_role("button", name="Create the variant").click()
     expect(page.get_by_role("heading", name="No variant created: 2 problem(s)")).to_be_visible()
     check_axe(page, "new variant page with field errors")
+
+
+def fresh_draft(server) -> None:
+    """A new draft of the deployed Navy procedure (an earlier test's draft discarded)."""
+    from engine import studio
+    from engine.store import Database
+
+    db = Database(server.env["RAFLOW_DATABASE_URL"])
+    try:
+        studio.discard_draft(db, "navy")
+        studio.start_draft(db, "navy", "navy.coordinator")
+    finally:
+        db.dispose()
+
+
+NEW_INSTRUCTIONS = "Forward the request to the RA Coordinator within two business days (manual 1-4)."
+
+
+def test_the_raflow_group_edits_a_user_tasks_form_key_letter_and_instructions(live_page, live_server):
+    from lxml import etree
+
+    page = live_page
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.set_default_timeout(30000)
+    fresh_draft(live_server)
+    sign_in(page, "navy.coordinator")
+    page.goto("/studio/navy/draft/file/navy_forwarding.bpmn")
+    page.wait_for_function("() => document.getElementById('modeler-status')?.textContent === 'Diagram loaded.'")
+    page.locator('#studio-canvas [data-element-id="task_forward"]').click()
+    page.wait_for_function("""() => document.querySelector('#studio-canvas .djs-element.selected')
+        ?.getAttribute('data-element-id') === 'task_forward'""")
+    header = page.locator('[data-group-id="group-raflow"] .bio-properties-panel-group-header')
+    expect(header).to_be_visible()
+    if "open" not in (header.get_attribute("class") or ""):
+        header.click()
+    form_key = page.get_by_label("Form key")
+    expect(form_key).to_have_value("navy_forward_request")
+    expect(page.get_by_label("Letter", exact=True)).to_have_value("")
+    expect(page.get_by_label("Instructions", exact=True)).to_have_value(re.compile("two business days of the initial"))
+    check_axe(page, "diagram editor with the raflow group", exclude=["#studio-canvas"])
+
+    for label, value, written in [("Form key", "navy_no_such_form", 'value="navy_no_such_form"'),
+                                  ("Letter", "no_such_letter", 'name="letter" value="no_such_letter"'),
+                                  ("Instructions", NEW_INSTRUCTIONS, NEW_INSTRUCTIONS)]:
+        field = page.get_by_label(label, exact=True)
+        field.fill(value)
+        field.press("Tab")
+        page.wait_for_function("(text) => document.getElementById('file-text').value.includes(text)", arg=written)
+    # one command per edit: undo puts the instructions back, redo brings the new ones again
+    page.evaluate("() => window.raflowModeler.get('commandStack').undo()")
+    page.wait_for_function("() => document.getElementById('file-text').value.includes('of the initial request')")
+    page.evaluate("() => window.raflowModeler.get('commandStack').redo()")
+    page.wait_for_function("(t) => document.getElementById('file-text').value.includes(t)", arg=NEW_INSTRUCTIONS)
+    page.get_by_role("button", name="Save in the draft").click()
+    expect(page.get_by_text("Saved navy_forwarding.bpmn in the draft.")).to_be_visible()
+
+    page.goto("/studio/navy/draft/file/navy_forwarding.bpmn")
+    root = etree.fromstring(page.locator("#file-text").input_value().encode("utf-8"))
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "s": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+    task = root.find(".//bpmn:userTask[@id='task_forward']", ns)
+    props = {p.get("name"): p.get("value") for p in task.iterfind("bpmn:extensionElements/s:properties/s:property", ns)}
+    assert props == {"formKey": "navy_no_such_form", "letter": "no_such_letter"}
+    assert task.findtext("bpmn:extensionElements/s:instructionsForEndUser", namespaces=ns) == NEW_INSTRUCTIONS
+
+    page.goto("/studio/navy/draft")
+    problems = page.locator(".problems").inner_text()
+    line = task.sourceline
+    assert f"navy_forwarding.bpmn:{line} task_forward: form 'navy_no_such_form' not found" in problems
+    assert f"navy_forwarding.bpmn:{line} task_forward: letter 'no_such_letter' is not defined" in problems
