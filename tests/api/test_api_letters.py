@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from letterkit import pdf_facts
-from webclient import PASSWORD, Browser
+from webclient import PASSWORD, Browser, do_step
 
 from api.app import create_app
 from engine import auth
@@ -38,9 +38,7 @@ def navy_web(sqlite_db, frozen, tmp_path):
     return app, svc, tokens
 
 
-def _do(svc, user, spec_id, **data):
-    task = next(t for t in svc.list_tasks(user) if t.spec_id == spec_id)
-    svc.complete(task.id, user, data)
+_do = do_step
 
 
 def _to_denial_letter(svc) -> int:
