@@ -131,6 +131,12 @@ def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, 
     if not streams:
         return [], 0
     want = page * size
+    if by_ids:  # at most COUNT_CAP candidate rows: read them once, count and page here (one statement, not nine)
+        query = _select([or_(*[and_(*w) for w in streams])])
+        found = s.execute(query.order_by(*_order(sort, descending)) if sort != "due" else query).all()
+        if sort == "due":
+            found.sort(key=_due_key, reverse=descending)
+        return found[(page - 1) * size:want], Tally(len(found))
     if sort != "due":
         total = known[0] if known else sum((_count(s, w) for w in streams), Tally(0))
         rows = s.execute(_select([or_(*[and_(*w) for w in streams])]).order_by(*_order(sort, descending))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, literal_column, select, text
+from sqlalchemy import ARRAY, String, any_, bindparam, func, literal_column, select, text
 
 from .paging import COUNT_CAP
 from .store import Task
@@ -37,18 +37,31 @@ def matches(session, needle: str) -> tuple:
     """(a condition on Task: its search text contains `needle`, already casefolded; whether the condition
     is a short list of row ids that the query should start from).
 
-    On SQLite the FTS table is asked once (a listing runs several statements: counts, then each
-    stream's page); its row ids, at most COUNT_CAP, go to those statements as one JSON parameter. More
-    matches than that is a needle most tasks contain: then the plain LIKE, tested while walking the
-    due-order index, finds a page sooner than any index would."""
-    if len(needle) < 3 or session.get_bind().dialect.name != "sqlite":
+    The trigram index is asked once (a listing runs several statements: counts, then each stream's
+    page, and on PostgreSQL each would repeat the index scan); its row ids, at most COUNT_CAP, go to
+    those statements as one parameter (SQLite: a JSON array of FTS row ids; PostgreSQL: an array of
+    task ids). More matches than that is a needle most tasks contain: then the plain LIKE, tested while
+    walking the due-order index, finds a page sooner than any index would."""
+    dialect = session.get_bind().dialect.name
+    if len(needle) < 3 or dialect not in ("sqlite", "postgresql"):
         return _like(needle), False
+    if dialect == "postgresql":
+        ids = session.execute(trigram_hits(needle)).scalars().all()
+        if len(ids) > COUNT_CAP:
+            return _like(needle), False
+        return Task.id == any_(bindparam("search_ids", ids, type_=ARRAY(String))), True
     phrase = '"' + needle.replace('"', '""') + '"'  # an FTS5 phrase: the trigrams in this order, a substring
     ids = session.execute(_HITS, {"needle": phrase, "cap": COUNT_CAP + 1}).scalars().all()
     if len(ids) > COUNT_CAP:
         return _like(needle), False
     return literal_column("task.rowid").in_(select(literal_column("value")).select_from(
         func.json_each(json.dumps(ids)))), True
+
+
+def trigram_hits(needle: str):
+    """PostgreSQL: the ids of the tasks whose search text contains `needle` (pg_trgm's GIN index
+    answers the LIKE), one more than COUNT_CAP."""
+    return select(Task.id).where(_like(needle)).limit(COUNT_CAP + 1)
 
 
 def plain(column):

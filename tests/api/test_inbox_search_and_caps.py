@@ -48,12 +48,12 @@ def test_text_search_finds_cases_by_requester_title_and_number(db, api, web, sig
     assert found(api, "rita", "record the decision") == []
 
 
-def _clone(db, case_id: int, copies: int) -> None:
+def _clone(db, case_id: int, copies: int, skip: int = 0) -> None:
     """`copies` more cases like `case_id`, every column copied, each with its open task (cheap: no engine run)."""
     with db.engine.connect() as conn:
         case = dict(conn.execute(select(Case.__table__).where(Case.id == case_id)).one()._mapping)
         tasks = [dict(r._mapping) for r in conn.execute(select(Task.__table__).where(Task.case_id == case_id))]
-    first = case_id + 1000  # clear of the ids the service handed out
+    first = case_id + 1000 + skip  # clear of the ids the service handed out (and of earlier clones)
     with db.engine.begin() as conn:
         conn.execute(insert(Case), [dict(case, id=first + n) for n in range(copies)])
         conn.execute(insert(Task), [dict(t, id=str(uuid.uuid4()), case_id=first + n)
@@ -90,3 +90,34 @@ def test_a_queue_past_the_count_cap_shows_1000_plus_and_pages_on(db, api, web, s
     api("clara", "POST", f"/tasks/{seen[0]}/claim")
     mine = clara.get("/inbox?scope=mine").text  # a short list keeps its exact count
     assert "Showing 1–1 of 1 task." in mine and "1 claimed by you" in mine
+
+
+def test_a_text_search_pages_and_sorts_like_the_whole_list(db, api, web, signed_in):
+    """Up to COUNT_CAP matches are read once from the index and paged in order (exact total); more than that
+    and the search walks the queue instead, with the capped total: either way every match once, in order."""
+    _, service = web
+    template = service.start_case("testland", "tl_main", "rob", title="Standing desk")
+    service.start_case("testland", "tl_main", "ruth", title="Screen reader software")
+    _clone(db, template, 120)
+
+    def walk(q, **params):
+        seen, number, totals = [], 1, []
+        while number:
+            r = api("clara", "GET", "/tasks", query_string={"q": q, "page": number, "page_size": 50, **params})
+            assert r.status_code == 200, r.get_data(as_text=True)[:300]
+            seen += [(t["case_id"], t["id"]) for t in r.json]
+            paging = json.loads(r.headers["X-Pagination"])
+            totals.append((paging["total"], r.headers.get("X-Total-Capped")))
+            number = paging.get("next_page")
+        return seen, totals
+
+    seen, totals = walk("standing")
+    assert len(seen) == len(set(seen)) == 121 and set(totals) == {(121, None)}
+    assert "Showing 51–100 of 121 tasks" in signed_in("clara").get("/inbox?q=standing&page=2").text
+    by_case, _ = walk("standing", sort="case", direction="desc")
+    assert [c for c, _ in by_case] == sorted((c for c, _ in seen), reverse=True)
+
+    _clone(db, template, COUNT_CAP, skip=200)  # now more matches than the index hands over
+    seen, totals = walk("standing")
+    assert len(seen) == len(set(seen)) == COUNT_CAP + 121
+    assert totals[0] == (COUNT_CAP, "true") and {capped for _, capped in totals} == {"true"}
