@@ -65,7 +65,3 @@ class UserAudit(Base):
     user_name: Mapped[str] = mapped_column(String(128), index=True)
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[dict] = mapped_column(JSON)
-
-
-# One-time account links (invitation, password reset) are tables of people too: they join the metadata here.
-from . import account_store  # noqa: E402, F401

@@ -19,7 +19,8 @@ from support import FIXTURES, REQUIRE_ALL, ROOT, unavailable  # noqa: F401 - re-
 from engine import clock
 from engine.cases import CaseService
 from engine.definitions import Registry, deploy, read_folder
-from engine.store import Base, Database
+from engine.schema import Base
+from engine.store import Database
 from engine.users import add_user
 
 TESTLAND = FIXTURES / "processes" / "testland"

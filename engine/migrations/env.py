@@ -3,10 +3,10 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from engine.store import Base
+from engine.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
 with engine.connect() as connection:

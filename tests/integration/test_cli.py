@@ -13,7 +13,8 @@ import urllib.request
 import pytest
 from support import TESTLAND
 
-from engine.store import Base, Database
+from engine.schema import Base
+from engine.store import Database
 
 
 @pytest.fixture
