@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, or_, select
 
 from . import clock, mailtemplates
 from .mailer import base_url
@@ -53,7 +53,8 @@ def enqueue(conn, deployed, case, tasks: list[dict], previous: dict, new_status:
     closing = case.status == "open" and new_status != "open"
     if not opened and not closing:
         return
-    people = _people(conn, jur.key)
+    roles = {t["role"] for t in opened if t["role"] != REQUESTER}
+    people = _people(conn, jur.key, [case.requester], roles)
     for t in opened:
         values = {"step": t["title"], "due": due_text(jur, t["due_at"]), "link": f"{base_url()}/tasks/{t['id']}"}
         if t["role"] == REQUESTER:
@@ -72,14 +73,14 @@ def enqueue(conn, deployed, case, tasks: list[dict], previous: dict, new_status:
 
 def letter_issued(conn, deployed, case, letter_title: str, link: str | None = None) -> None:
     """For branch `letters`: tell the requester a letter was issued (the title only, never its text)."""
-    person = _people(conn, deployed.jurisdiction.key).get(case.requester)
+    person = _people(conn, deployed.jurisdiction.key, [case.requester]).get(case.requester)
     _write(conn, deployed, case.id, "letter_issued", case.requester, person,
            {"letter_title": letter_title, "link": link or f"{base_url()}/cases/{case.id}"})
 
 
 def task_assigned(conn, deployed, case_id: int, task: dict, assignee: str) -> None:
     """A step assigned to someone by another person (immediate unless they chose the digest)."""
-    person = _people(conn, deployed.jurisdiction.key).get(assignee)
+    person = _people(conn, deployed.jurisdiction.key, [assignee]).get(assignee)
     values = {"step": task["title"], "due": due_text(deployed.jurisdiction, task.get("due_at")),
               "link": f"{base_url()}/tasks/{task['id']}"}
     _write(conn, deployed, case_id, "task_assigned", assignee, person, values,
@@ -95,9 +96,15 @@ _PEOPLE = select(T_USER.c.name, T_USER.c.display_name, T_USER.c.email, T_USER.c.
     .where(T_USER.c.jurisdiction == bindparam("b_jurisdiction"), T_USER.c.disabled_at.is_(None))
 
 
-def _people(conn, jurisdiction_key: str) -> dict[str, dict]:
-    """Users of the jurisdiction who may be mailed (not deactivated); one prebuilt statement."""
-    return {r.name: dict(r._mapping) for r in conn.execute(_PEOPLE, {"b_jurisdiction": jurisdiction_key})}
+def _people(conn, jurisdiction_key: str, names, roles=()) -> dict[str, dict]:
+    """The users of the jurisdiction who may be mailed (not deactivated) among `names` and the holders of
+    `roles`. Filtered in SQL, not by reading every account: a department's employees all have one, and
+    this runs in every save that opens a step. The role test is a text match on the stored JSON list (a
+    role key inside quotes), so a caller still checks `role in person["roles"]` exactly."""
+    wanted = [T_USER.c.name.in_([n for n in names if n])]
+    wanted += [cast(T_USER.c.roles, Text).like(f'%"{role}"%') for role in sorted(roles)]
+    query = _PEOPLE.where(or_(*wanted))
+    return {r.name: dict(r._mapping) for r in conn.execute(query, {"b_jurisdiction": jurisdiction_key})}
 
 
 _INSERT_OUTBOX = T_OUTBOX.insert()

@@ -61,6 +61,21 @@ def test_a_step_in_your_queue_is_mailed_at_once_to_each_role_holder(mailed, smtp
     assert {r.status for r in rows(mailed.db)} == {"sent"}
 
 
+def test_only_the_holders_of_the_steps_role_are_mailed_among_many_accounts(mailed, smtp):
+    """The role holders are found in SQL among every account of the jurisdiction (employees all have one):
+    a person named like the role, a reviewer, a deactivated clerk and hundreds of requesters get nothing."""
+    from engine.auth import deactivate
+
+    for n in range(300):
+        add_user(mailed.db, mailed.registry, f"emp{n:03d}", ["requester"], "testland", email=f"emp{n:03d}@example.gov")
+    add_user(mailed.db, mailed.registry, "clerk", ["requester"], "testland", email="named-clerk@example.gov")
+    add_user(mailed.db, mailed.registry, "carl", ["clerk"], "testland", email="carl@example.gov")
+    deactivate(mailed.db, "carl")
+    mailed.start_case("testland", "tl_main", "emp007")
+    assert send_all(mailed.db) == 2
+    assert sorted(m["To"] for m in smtp.messages) == ["clara@example.gov", "cora@example.gov"]
+
+
 def test_the_requester_is_told_when_the_request_is_decided_and_no_mail_carries_medical_text(mailed, smtp):
     case_id = mailed.start_case("testland", "tl_main", "rob", {"note": "started"})
     task = task_named(mailed, "clara", "Record the decision")
