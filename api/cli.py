@@ -180,15 +180,23 @@ def user_token(c: Context, name, revoke):
 
 @user.command("list")
 @click.option("--jurisdiction")
+@click.option("--limit", type=click.IntRange(1, 200), default=50, show_default=True,
+              help="how many users, by jurisdiction and name")
+@click.option("--all", "everything", is_flag=True, help="every user (a department's employees all have one)")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def user_list(c: Context, jurisdiction, as_json):
+def user_list(c: Context, jurisdiction, limit, everything, as_json):
+    """Users by jurisdiction and name: the first --limit of them, or --all."""
     from engine.users import list_users
 
+    found = list_users(c.db, jurisdiction, None if everything else limit + 1)
+    more = not everything and len(found) > limit
     rows = [{"name": u.name, "display_name": u.display_name, "jurisdiction": u.jurisdiction, "roles": u.roles,
-             "email": u.email, "mail_digest": bool(u.mail_digest)} for u in list_users(c.db, jurisdiction)]
+             "email": u.email, "mail_digest": bool(u.mail_digest)} for u in found[:None if everything else limit]]
     _out(rows, as_json, [f"{r['name']:<24} {r['jurisdiction']:<12} {r['email'] or '-':<32} {', '.join(r['roles'])}"
                          for r in rows])
+    if more:
+        click.echo(f"the first {limit} users shown; use --limit N (up to 200) or --all", err=True)
 
 
 # -- cases and tasks ------------------------------------------------------------------------------

@@ -14,16 +14,21 @@ pass_ctx = click.make_pass_decorator(Context, ensure=True)
 @click.group("outbox", invoke_without_command=True)
 @click.option("--status", help="only rows in this state (queued, sending, sent, digest, no_address, failed)")
 @click.option("--jurisdiction")
+@click.option("--limit", type=click.IntRange(1, 200), default=50, show_default=True, help="how many, newest first")
+@click.option("--all", "everything", is_flag=True, help="every row of the outbox")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def outbox_group(ctx, status, jurisdiction, as_json):
+def outbox_group(ctx, status, jurisdiction, limit, everything, as_json):
     """List the mail outbox, newest first (without RAFLOW_MAIL_URL, mail waits here)."""
     if ctx.invoked_subcommand is not None:
         return
     from engine import outbox
 
     c = ctx.find_object(Context) or ctx.ensure_object(Context)
-    rows = outbox.list_mail(c.db, status, jurisdiction)
+    rows = outbox.list_mail(c.db, status, jurisdiction, None if everything else limit + 1)
+    if not everything and len(rows) > limit:
+        rows = rows[:limit]
+        click.echo(f"the newest {limit} shown; use --limit N (up to 200) or --all", err=True)
     if as_json:
         click.echo(json.dumps(to_jsonable(rows), indent=2))
         return

@@ -79,7 +79,7 @@ def _failed(db, row, err) -> None:
             next_attempt_at=clock.now() + backoff(attempts), claimed_until=None))
 
 
-def list_mail(db, status: str | None = None, jurisdiction: str | None = None, limit: int = 200) -> list[dict]:
+def list_mail(db, status: str | None = None, jurisdiction: str | None = None, limit: int | None = 200) -> list[dict]:
     """The newest outbox rows (for admins: the page and `raflow outbox`)."""
     with db.transaction() as s:
         q = select(T.c.id, T.c.created_at, T.c.kind, T.c.recipient, T.c.to_addr, T.c.case_id, T.c.subject,

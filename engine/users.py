@@ -65,9 +65,10 @@ def get_user(db, name: str) -> User:
         return user
 
 
-def list_users(db, jurisdiction: str | None = None) -> list[User]:
+def list_users(db, jurisdiction: str | None = None, limit: int | None = None) -> list[User]:
+    """Users by jurisdiction and name, the first `limit` of them (None: all)."""
     with db.transaction() as s:
         q = select(User).order_by(User.jurisdiction, User.name)
         if jurisdiction:
             q = q.where(User.jurisdiction == jurisdiction)
-        return list(s.execute(q).scalars())
+        return list(s.execute(q.limit(limit)).scalars())

@@ -94,3 +94,33 @@ def test_cli_invite_and_reset_password_queue_a_one_time_link(service, capsys):
     assert "/account/password/" in mails[1].body
     code, out, _ = run_cli(capsys, "--database", url, "user", "audit", "rob", "--json")
     assert [r["action"] for r in json.loads(out)] == ["invited", "password_reset_mailed", "edited"]
+
+
+def test_user_list_and_outbox_show_a_page_and_say_how_to_see_more(service, capsys):
+    """Issue 9: a CLI list that grows with the department pages like `raflow task list` (--limit, --all)."""
+    from engine.users import add_user
+
+    url = service.db.url
+    for n in range(60):
+        add_user(service.db, service.registry, f"emp{n:03d}", ["requester"], "testland")
+    code, out, err = run_cli(capsys, "--database", url, "user", "list", "--jurisdiction", "testland", "--json")
+    names = [u["name"] for u in json.loads(out)]
+    assert code == 0 and len(names) == 50 and names == sorted(names)
+    assert "the first 50 users shown; use --limit N (up to 200) or --all" in err
+    code, out, err = run_cli(capsys, "--database", url, "user", "list", "--jurisdiction", "testland", "--all",
+                             "--json")
+    assert len(json.loads(out)) > 60 and err == ""
+    code, out, _ = run_cli(capsys, "--database", url, "user", "list", "--limit", "3")
+    assert len(out.strip().splitlines()) == 3
+    code, _, err = run_cli(capsys, "--database", url, "user", "list", "--limit", "500")
+    assert code != 0 and "--limit" in err and "500" in err
+
+    for n in range(30):  # each new case mails its first step's role holders: more than 50 outbox rows
+        service.start_case("testland", "tl_main", f"emp{n:03d}")
+    code, out, err = run_cli(capsys, "--database", url, "outbox", "--json")
+    shown = json.loads(out)
+    assert code == 0 and len(shown) == 50 and [r["id"] for r in shown] == sorted((r["id"] for r in shown),
+                                                                                    reverse=True)
+    assert "the newest 50 shown; use --limit N (up to 200) or --all" in err
+    code, out, err = run_cli(capsys, "--database", url, "outbox", "--all", "--json")
+    assert len(json.loads(out)) >= 60 and err == ""
