@@ -46,6 +46,12 @@ class FieldError(ScriptError):
         self.field, self.message = field, message
 
 
+class ClockRefused(ScriptError):
+    """A legal clock refused the change a step's entries asked for (resumed on a day before it was held,
+    an expedited due date outside its window): the entries are at fault, not the diagram, so the step
+    comes back with the clock's reason and the entries kept, as for a field error; nothing is saved."""
+
+
 class LimitExceeded(ScriptError):
     """A diagram step went over a bound (CPU time, value size, case data size): the step is refused."""
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from . import clock
 from .calendars import Calendar, ClockError, LegalClock, parse_date
-from .errors import FieldError, ScriptError
+from .errors import ClockRefused, FieldError, ScriptError
 
 CLOCKS_KEY = "clocks"
 TRACKING_KEY = "tracking"
@@ -89,8 +89,8 @@ class CaseHelpers:
         lc = self._clock(name)
         try:
             action(lc)
-        except ClockError as err:
-            raise ScriptError(f"clock {name!r}: {err}") from None
+        except ClockError as err:  # the message names the clock already
+            raise ClockRefused(str(err)) from None
         self._save(lc)
 
     def clock_start(self, name, start_date, days) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from .errors import FieldError, LimitExceeded, RaflowError, ScriptError, ValidationFailed
+from .errors import ClockRefused, FieldError, LimitExceeded, RaflowError, ScriptError, ValidationFailed
 
 ELEMENT_ATTR = "raflow_element"  # set by the script engine when it knows better (a sequence flow)
+CLOCK_ERROR = "_clock"  # the error key of a refused clock change (no one field is at fault)
 
 
 class engine_errors:
@@ -29,6 +30,10 @@ class engine_errors:
             refused = _inner(exc, FieldError)
             if refused is not None:  # a script named the field at fault: a field error, entries kept
                 raise ValidationFailed({refused.field: refused.message}) from exc
+            clock_said = _inner(exc, ClockRefused)
+            if clock_said is not None:  # the entered dates are at fault: say why, entries kept
+                raise ValidationFailed({CLOCK_ERROR: f"The deadline clock cannot take these entries: {clock_said}. "
+                                                     "Check the dates and submit again."}) from exc
             where = element_of(exc)
             inner = _inner(exc, LimitExceeded)
             if inner is not None:
