@@ -131,7 +131,8 @@ def edit_file(key, name, text=None, problems=None, status=200):
         mail = studio_templates.preview_mail(name, text)
     return render_template("studio/file.html", key=key, name=name, text=text, problems=problems or [],
                            lint=lint, preview=preview, deployed_xml=deployed_xml, kind=kind,
-                           letter=letter, mail=mail, is_new=name not in draft.files), status
+                           letter=letter, mail=mail, is_new=name not in draft.files,
+                           choices=draft.task_choices() if name.endswith(".bpmn") else None), status
 
 
 @bp.get("/<key>/draft/parameters")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,19 @@ class DraftView:
     def bundle(self) -> Bundle:
         """The files that deploy (scenarios are checks, not part of a version)."""
         return Bundle({n: t for n, t in self.files.items() if not n.startswith("scenarios/")}, self.jurisdiction)
+
+    def task_choices(self) -> dict:
+        """What a user task's Form key and Letter may name in this draft (the properties panel's lists):
+        the form keys (event forms are not a step's), and the letter kinds with their titles. A config
+        that does not parse gives no letters; lint says why."""
+        forms = [n[len("forms/"):-len(".json")] for n in self.names("forms") if n.endswith(".json")]
+        try:
+            kinds = ((tomllib.loads(self.files.get(CONFIG_NAME, "")).get("letters") or {}).get("kinds") or {})
+        except tomllib.TOMLDecodeError:
+            kinds = {}
+        letters = [{"value": k, "title": str(v.get("title") or k) if isinstance(v, dict) else k}
+                   for k, v in sorted(kinds.items())]
+        return {"forms": [f for f in forms if not f.startswith("event_")], "letters": letters}
 
     def names(self, kind: str) -> list[str]:
         if kind == "bpmn":

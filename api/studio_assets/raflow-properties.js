@@ -1,7 +1,11 @@
 // The properties panel's "raflow" group on user tasks: the form key, the letter and the instructions that
 // raflow reads from spiffworkflow extension elements (engine/lint.py, engine/letter_lint.py, engine/runtime.py).
 // Every edit is one command on the modeler's command stack, so undo works and the XML textarea follows.
-import { Group, TextFieldEntry, TextAreaEntry, isTextFieldEntryEdited, isTextAreaEntryEdited } from '@bpmn-io/properties-panel';
+// Form key and Letter are lists of what the draft has (its forms, its [letters.kinds]; the page hands them
+// over as JSON in #studio-choices), so a policy analyst picks a form instead of typing its file name.
+import {
+  Group, SelectEntry, TextAreaEntry, isSelectEntryEdited, isTextAreaEntryEdited,
+} from '@bpmn-io/properties-panel';
 import { jsx } from '@bpmn-io/properties-panel/preact/jsx-runtime';
 import { useService } from 'bpmn-js-properties-panel';
 import { is, getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
@@ -81,21 +85,38 @@ function setInstructions(element, value, bpmnFactory, commandStack) {
   if (commands.length) { commandStack.execute('properties-panel.multi-command-executor', commands); }
 }
 
-function PropertyEntry(name, label, description) {
+function draftChoices() {
+  const el = document.getElementById('studio-choices');
+  try { return (el && JSON.parse(el.textContent)) || {}; } catch (e) { return {}; }
+}
+
+// The options of a list: none first, then the draft's; a value the draft lacks stays listed (and says so),
+// so opening a diagram never changes it behind the analyst's back.
+function choicesWith(current, items, none) {
+  const options = [{ value: '', label: none }, ...items];
+  if (current && !items.some((o) => o.value === current)) {
+    options.push({ value: current, label: `${current} (not in this draft)` });
+  }
+  return options;
+}
+
+function ChoiceEntry(name, label, description, itemsOf, none) {
   return function Entry({ element, id }) {
     const bpmnFactory = useService('bpmnFactory');
     const commandStack = useService('commandStack');
-    const debounce = useService('debounceInput');
-    return jsx(TextFieldEntry, {
-      element, id, label, description, debounce,
+    return jsx(SelectEntry, {
+      element, id, label, description,
       getValue: () => propertyValue(element, name),
       setValue: (value) => setProperty(element, name, value, bpmnFactory, commandStack),
+      getOptions: () => choicesWith(propertyValue(element, name), itemsOf(draftChoices()), none),
     });
   };
 }
 
-const FormKey = PropertyEntry('formKey', 'Form key', 'The form under forms/ this step shows (without .json).');
-const Letter = PropertyEntry('letter', 'Letter', 'A letter kind from [letters.kinds], issued at this step; empty for none.');
+const FormKey = ChoiceEntry('formKey', 'Form key', 'The form this step shows (forms/ of the draft).',
+  (c) => (c.forms || []).map((f) => ({ value: f, label: f })), '(no form)');
+const Letter = ChoiceEntry('letter', 'Letter', 'The letter issued at this step ([letters.kinds]); none for no letter.',
+  (c) => (c.letters || []).map((l) => ({ value: l.value, label: `${l.title} (${l.value})` })), '(no letter)');
 
 function Instructions({ element, id }) {
   const bpmnFactory = useService('bpmnFactory');
@@ -120,8 +141,8 @@ class RaflowPropertiesProvider {
       const group = {
         id: 'raflow', label: 'raflow', component: Group,
         entries: [
-          { id: 'raflow-formKey', component: FormKey, isEdited: isTextFieldEntryEdited },
-          { id: 'raflow-letter', component: Letter, isEdited: isTextFieldEntryEdited },
+          { id: 'raflow-formKey', component: FormKey, isEdited: isSelectEntryEdited },
+          { id: 'raflow-letter', component: Letter, isEdited: isSelectEntryEdited },
           { id: 'raflow-instructions', component: Instructions, isEdited: isTextAreaEntryEdited },
         ],
       };

@@ -207,13 +207,23 @@ def test_the_raflow_group_edits_a_user_tasks_form_key_letter_and_instructions(li
     expect(page.get_by_label("Instructions", exact=True)).to_have_value(re.compile("two business days of the initial"))
     check_axe(page, "diagram editor with the raflow group", exclude=["#studio-canvas"])
 
-    for label, value, written in [("Form key", "navy_no_such_form", 'value="navy_no_such_form"'),
-                                  ("Letter", "no_such_letter", 'name="letter" value="no_such_letter"'),
-                                  ("Instructions", NEW_INSTRUCTIONS, NEW_INSTRUCTIONS)]:
-        field = page.get_by_label(label, exact=True)
-        field.fill(value)
-        field.press("Tab")
-        page.wait_for_function("(text) => document.getElementById('file-text').value.includes(text)", arg=written)
+    # Form key and Letter list what the draft has: its step forms (no event forms) and its letter kinds, by title
+    options = page.get_by_label("Form key").locator("option").all_inner_texts()
+    assert options[0] == "(no form)" and "navy_overdue_forwarding" in options and "navy_forward_request" in options
+    assert not any(o.startswith("event_") for o in options)
+    letters = page.get_by_label("Letter", exact=True).locator("option").all_inner_texts()
+    delay = "Notice of Delay in Processing Your Reasonable Accommodation Request (delay_notice)"
+    assert letters[0] == "(no letter)" and delay in letters, letters
+    page.get_by_label("Form key").select_option("navy_overdue_forwarding")
+    page.wait_for_function("(t) => document.getElementById('file-text').value.includes(t)",
+                           arg='value="navy_overdue_forwarding"')
+    page.get_by_label("Letter", exact=True).select_option("delay_notice")
+    page.wait_for_function("(t) => document.getElementById('file-text').value.includes(t)",
+                           arg='name="letter" value="delay_notice"')
+    field = page.get_by_label("Instructions", exact=True)
+    field.fill(NEW_INSTRUCTIONS)
+    field.press("Tab")
+    page.wait_for_function("(text) => document.getElementById('file-text').value.includes(text)", arg=NEW_INSTRUCTIONS)
     # one command per edit: undo puts the instructions back, redo brings the new ones again
     page.evaluate("() => window.raflowModeler.get('commandStack').undo()")
     page.wait_for_function("() => document.getElementById('file-text').value.includes('of the initial request')")
@@ -227,11 +237,21 @@ def test_the_raflow_group_edits_a_user_tasks_form_key_letter_and_instructions(li
     ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "s": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
     task = root.find(".//bpmn:userTask[@id='task_forward']", ns)
     props = {p.get("name"): p.get("value") for p in task.iterfind("bpmn:extensionElements/s:properties/s:property", ns)}
-    assert props == {"formKey": "navy_no_such_form", "letter": "no_such_letter"}
+    assert props == {"formKey": "navy_overdue_forwarding", "letter": "delay_notice"}
     assert task.findtext("bpmn:extensionElements/s:instructionsForEndUser", namespaces=ns) == NEW_INSTRUCTIONS
+    # a key the draft lacks (typed into the XML) stays listed and says so, and lint names it
+    text = page.locator("#file-text").input_value().replace('value="navy_overdue_forwarding"',
+                                                            'value="navy_no_such_form"')
+    page.locator("#file-text").fill(text)
+    page.get_by_role("button", name="Save in the draft").click()
+    expect(page.get_by_text("Saved navy_forwarding.bpmn in the draft.")).to_be_visible()
+    page.goto("/studio/navy/draft/file/navy_forwarding.bpmn")
+    page.wait_for_function("() => document.getElementById('modeler-status')?.textContent === 'Diagram loaded.'")
+    page.locator('#studio-canvas [data-element-id="task_forward"]').click()
+    expect(page.get_by_label("Form key")).to_have_value("navy_no_such_form")
+    expect(page.get_by_label("Form key").locator("option:checked")).to_have_text(
+        "navy_no_such_form (not in this draft)")
 
     page.goto("/studio/navy/draft")
     problems = page.locator(".problems").inner_text()
-    line = task.sourceline
-    assert f"navy_forwarding.bpmn:{line} task_forward: form 'navy_no_such_form' not found" in problems
-    assert f"navy_forwarding.bpmn:{line} task_forward: letter 'no_such_letter' is not defined" in problems
+    assert f"navy_forwarding.bpmn:{task.sourceline} task_forward: form 'navy_no_such_form' not found" in problems
