@@ -285,13 +285,17 @@ def _breakdown_counts(s: _Scope) -> tuple[dict, dict, dict]:
     received, withdrawn = _between(T.c.received_on, s.start, s.end), _between(T.c.withdrawn_on, s.start, s.end)
     pending_at_end = and_(T.c.received_on <= s.end, or_(T.c.state == "pending", T.c.decided_on > s.end,
                                                           T.c.withdrawn_on > s.end))
+    # Only rows that can count: received by the period's end and not closed before it began (years of
+    # closed cases are not read for this year's report).
+    counted = [T.c.received_on <= s.end, or_(T.c.received_on >= s.start, T.c.state == "pending",
+                                             T.c.decided_on >= s.start, T.c.withdrawn_on >= s.start)]
     counts: dict = {}
     pending: dict = {}
     for k, r in s.rows(None, _flag(received).label("received"), _flag(s.decided).label("decided"),
                        _flag(and_(s.decided, T.c.timely.is_(True))).label("timely"),
                        _flag(and_(s.decided, T.c.timely.is_(False))).label("late"),
                        _flag(and_(s.decided, T.c.expedited.is_(True))).label("expedited"),
-                       _flag(withdrawn).label("withdrawn"), _flag(pending_at_end).label("pending"), where=[]):
+                       _flag(withdrawn).label("withdrawn"), _flag(pending_at_end).label("pending"), where=counted):
         counts[k] = {**{name: int(r._mapping[name]) for name in _NO_COUNTS}, "disp": {}}
         pending[k] = int(r.pending)
     freq: dict = {}

@@ -48,6 +48,9 @@ def test_breakdowns_and_distribution(navy):
     assert march["days_to_process"] == {"median": 40, "p90": 50, "max": 50, "count": 3}  # G 30, C 40, B 50
     by_type = reports.timeliness(navy.db, navy.config, *PERIOD, by="requester_type")
     assert [(g["group"], g["received"], g["decided"]) for g in by_type["groups"]] == [("employee", 8, 6)]
+    # the next quarter: nothing received or decided in it; the case still pending is pending at its end
+    later = reports.timeliness(navy.db, navy.config, date(2026, 4, 1), date(2026, 6, 30), by="requester_type")
+    assert [(g["group"], g["received"], g["decided"], g["pending"]) for g in later["groups"]] == [("employee", 0, 0, 1)]
     with navy.db.engine.connect() as conn:
         bins = reports.histogram(conn, "navy", *PERIOD)
     assert bins == [{"bin": "0-15", "count": 2}, {"bin": "16-30", "count": 2}, {"bin": "31-45", "count": 1},
