@@ -140,13 +140,23 @@ def test_navy_watch_walk_finds_an_unwatched_step():
 
 def test_santa_cruz_no_accommodation_passes_the_eeo_officer():
     """PAM II.13.A IV.2-IV.3: the committee consults the EEO Officer on its intended action before notifying
-    the department and the employee; without the EEO Officer's step no path reaches "no accommodation", nor
-    the notice after a committee that does not concur."""
-    committee = processes("santa_cruz")["sc_ra_committee"]
-    eeo = {n for n in committee.nodes if committee.lane_of.get(n) == "EEO Officer" and committee.kind(n) == "userTask"}
+    the department and the employee. The intended action is its own called process (sc_committee_action):
+    without the EEO Officer's step it reaches neither the notice nor its end, so it never returns to the
+    committee; and without that call no path reaches "no accommodation", nor the return to the department
+    after a committee that does not concur."""
+    procs = processes("santa_cruz")
+    committee, action = procs["sc_ra_committee"], procs["sc_committee_action"]
+    eeo = {n for n in action.nodes if action.lane_of.get(n) == "EEO Officer" and action.kind(n) == "userTask"}
     assert eeo
-    without = committee.reachable(committee.start(), avoid=lambda n: n in eeo)
+    ends = {n for n in action.nodes if action.kind(n) == "endEvent"}
+    without_eeo = action.reachable(action.start(), avoid=lambda n: n in eeo)
+    assert "com_notify" not in without_eeo
+    assert not ends & without_eeo
+    assert ends <= action.reachable(action.start())
+    calls = {n for n in committee.nodes if committee.kind(n) == "callActivity"
+             and committee.nodes[n].get("calledElement") == "sc_committee_action"}
+    assert calls
+    without = committee.reachable(committee.start(), avoid=lambda n: n in calls)
     assert "com_end_no_accommodation" not in without
-    assert "com_notify" not in without
     assert "com_return_to_department" not in without  # a committee that does not concur consults too
     assert "com_end_no_accommodation" in committee.reachable(committee.start())

@@ -19,7 +19,8 @@ REQUEST = dict(requester_name="Alex Rivera", position_class="Senior Account Cler
                accommodation_requested="Sit-stand workstation and no lifting over 20 lb",
                requester_preference="Sit-stand workstation")
 
-# Procedures II and III run the same steps with their own prefix and the role that coordinates them.
+# Procedures II and III run the same steps with their own prefix and the role that coordinates them; the undue
+# hardship evaluation and the department's decision are one called process both share (sc_department_decision, "dep_").
 PATHS = {"industrial": ("ind", "wc_manager"), "non_industrial": ("non", "eeo"), "contested": ("non", "eeo")}
 
 
@@ -205,13 +206,13 @@ class SantaCruz:
 
     def undue_hardship(self, hardship=False):
         """Policy III: the chosen accommodation is weighed for undue hardship with the four factors of III.2."""
-        self.do("department", f"{self.prefix}_undue_hardship", chosen_accommodation="Sit-stand workstation",
+        self.do("department", "dep_undue_hardship", chosen_accommodation="Sit-stand workstation",
                 factor_nature_cost="$650, no outside funding", factor_county_resources="Department budget covers it",
                 factor_individual_offset="Not asked", factor_mou="SEIU 521 MOU: no conflict",
                 undue_hardship_conclusion="undue_hardship" if hardship else "no_undue_hardship")
 
     def department_decision(self, can=True, **extra):
-        if self.s.has("department", f"{self.prefix}_undue_hardship"):
+        if self.s.has("department", "dep_undue_hardship"):
             self.undue_hardship()
         fields = dict(department_can_accommodate="yes" if can else "no", decision_date=self.s.today())
         if can:
@@ -219,10 +220,10 @@ class SantaCruz:
         else:
             fields["cannot_accommodate_reason"] = "No vacancy the employee can perform, even with accommodation"
         fields.update(extra)
-        self.do("department", f"{self.prefix}_department_decision", **fields)
+        self.do("department", "dep_department_decision", **fields)
 
     def confirm_accommodation(self):
-        self.do("department", f"{self.prefix}_confirm_accommodation", accommodation_provided="Sit-stand workstation",
+        self.do("department", "dep_confirm_accommodation", accommodation_provided="Sit-stand workstation",
                   accommodation_start_date=self.s.today(), accommodation_confirmed_in_writing=True,
                   accommodation_cost=650)
 

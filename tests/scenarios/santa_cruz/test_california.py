@@ -91,19 +91,19 @@ def test_temporary_assignment_during_the_interactive_process_is_reviewed(sc):
     sc.options("not_possible")
     sc.lower_class("not_possible")
     sc.undue_hardship()
-    assert sc.timers()["ind_temp_review_due"] == sc.end_of_day("2026-02-17")
+    assert sc.timers()["dep_temp_review_due"] == sc.end_of_day("2026-02-17")
 
     sc.at("2026-02-17T23:59:59")
     sc.fire()
-    assert not sc.has("department", "ind_review_temp_assignment")
+    assert not sc.has("department", "dep_review_temp_assignment")
     sc.at("2026-02-18T00:00:01")
     sc.fire()
-    review = sc.task("department", "ind_review_temp_assignment")
+    review = sc.task("department", "dep_review_temp_assignment")
     assert review.form_key == "temporary_assignment_review"
-    assert sc.has("department", "ind_department_decision")  # the process goes on
-    sc.do("department", "ind_review_temp_assignment", temporary_assignment_review_date=sc.today(),
+    assert sc.has("department", "dep_department_decision")  # the process goes on
+    sc.do("department", "dep_review_temp_assignment", temporary_assignment_review_date=sc.today(),
           temporary_assignment_review_result="continue")
-    assert sc.has("department", "ind_department_decision")
+    assert sc.has("department", "dep_department_decision")
 
 
 def test_declined_temporary_assignment_is_allowed_and_not_tracked(sc):

@@ -31,8 +31,8 @@ def test_decision_clock_is_thirty_calendar_days_from_the_request(sc):
     sc.options("current_position")
     sc.undue_hardship()  # Policy III before the department decides
     assert sc.clocks("decision")["due"] == "2026-02-15"
-    assert _due(sc, "ind_department_decision") == _utc("2026-02-16T08:00")
-    assert sc.timers()["ind_decision_overdue"] == sc.end_of_day("2026-02-15")
+    assert _due(sc, "dep_department_decision") == _utc("2026-02-16T08:00")
+    assert sc.timers()["dep_decision_overdue"] == sc.end_of_day("2026-02-15")
 
     sc.at("2026-02-15T23:59:59")
     assert sc.fire() == 0
@@ -41,7 +41,7 @@ def test_decision_clock_is_thirty_calendar_days_from_the_request(sc):
     sc.fire()
     followup = sc.task("wc_manager", "ind_followup_decision")
     assert followup.form_key == "overdue_followup"
-    assert sc.has("department", "ind_department_decision")  # non-interrupting: the decision is still open
+    assert sc.has("department", "dep_department_decision")  # non-interrupting: the decision is still open
 
     sc.day(32)
     sc.department_decision(can=True, accommodation_placement="current_position")

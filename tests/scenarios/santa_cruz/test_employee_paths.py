@@ -161,9 +161,9 @@ def test_lower_class_only_when_no_comparable_vacancy(sc):
         sc.lower_class("lower_class_department", no_comparable_vacancy_reason=None)
     assert "no_comparable_vacancy_reason" in err.value.errors
     sc.lower_class("lower_class_department")
-    assert sc.has("department", "ind_undue_hardship")  # Policy III weighs the chosen accommodation first
+    assert sc.has("department", "dep_undue_hardship")  # Policy III weighs the chosen accommodation first
     sc.undue_hardship()
-    assert sc.has("department", "ind_department_decision")
+    assert sc.has("department", "dep_department_decision")
 
 
 def test_department_accommodation_names_where(sc):
