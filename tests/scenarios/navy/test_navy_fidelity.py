@@ -104,9 +104,9 @@ def test_the_45_days_watch_counsels_review_of_a_denial(navy):
     assert s.fire() == 0
     s.at("2026-03-03T00:30")
     assert s.fire() == 1
-    assert s.open() == {"task_ogc_denial_review", "task_delay_notice"}
-    assert s.task("supervisor", "task_delay_notice").role == "supervisor"
-    s.do("supervisor", "task_delay_notice", delay_notice_date=s.today(), delay_reason="Legal review pending")
+    assert s.open() == {"task_ogc_denial_review", "task_delay_notice_denial"}
+    assert s.task("supervisor", "task_delay_notice_denial").role == "supervisor"
+    s.do("supervisor", "task_delay_notice_denial", delay_notice_date=s.today(), delay_reason="Legal review pending")
     s.ogc_denial_review()
     s.denial_letter()
     assert s.tracking["decision_deadline_met"] is False
