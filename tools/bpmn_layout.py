@@ -9,6 +9,10 @@ shapes, timers on the lower edge of their task with their labels clear of the ta
 orthogonally between columns (loops back along the top of a row), event subprocesses in a band of
 their own lane. Only the BPMNDiagram block of the file is replaced; the process XML stays byte for
 byte as written, so edits to it merge cleanly.
+
+A diagram that would come out wider than MAX_WIDTH (two screens at 100 %) is drawn compact instead:
+narrower gaps between columns, and event subprocesses side by side below their lane's steps rather
+than to the right of the main flow. Diagrams that fit keep the roomier drawing.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ LABEL_W = 100        # external labels
 TASK_H = 80
 TASK_H_TIMED = 90    # a task carrying timers is taller, so the timer sits below its name
 SUB_PAD = 30
+MAX_WIDTH = 4000     # px at 100 %: two 1920 px screens (tests/unit/test_diagram_width.py)
+COMPACT_COL_GAP = 70
 
 
 @dataclass
@@ -169,7 +175,7 @@ def _rows(graph: Graph, lanes: list[str | None]) -> dict[str | None, int]:
     return rows_used
 
 
-def _columns(graph: Graph, x0: float) -> list[tuple[float, float]]:
+def _columns(graph: Graph, x0: float, gap: float = COL_GAP) -> list[tuple[float, float]]:
     ncol = max((n.rank for n in graph.nodes.values()), default=0) + 1
     widths = [50.0] * ncol
     for n in graph.nodes.values():
@@ -179,7 +185,7 @@ def _columns(graph: Graph, x0: float) -> list[tuple[float, float]]:
     cols, x = [], x0
     for w in widths:
         cols.append((x, w))
-        x += w + COL_GAP
+        x += w + gap
     return cols
 
 
@@ -320,12 +326,12 @@ def _overlap(a, b) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def _layout_subprocess(sub: Node) -> None:
+def _layout_subprocess(sub: Node, gap: float = COL_GAP) -> None:
     """An event subprocess: its own small graph in one row, inside the box at sub.x, sub.y."""
     g = sub.children
     g.rank()
     _rows(g, [None])
-    cols = _columns(g, sub.x + SUB_PAD)
+    cols = _columns(g, sub.x + SUB_PAD, gap)
     for n in g.nodes.values():
         if n.host:
             continue
@@ -342,6 +348,15 @@ def _layout_subprocess(sub: Node) -> None:
 
 
 def layout(path: Path) -> str:
+    """The file's text with a new BPMNDiagram block: the roomy drawing, or the compact one if that is too wide."""
+    text, width = _layout(path, compact=False)
+    if width > MAX_WIDTH:
+        text, width = _layout(path, compact=True)
+    return text
+
+
+def _layout(path: Path, compact: bool) -> tuple[str, float]:
+    gap = COMPACT_COL_GAP if compact else COL_GAP
     text = path.read_text(encoding="utf-8")
     root = etree.fromstring(text.encode("utf-8"))
     process = root.find("bpmn:process", NS)
@@ -356,16 +371,25 @@ def layout(path: Path) -> str:
     rows_used = _rows(g, lane_ids)
     subs = [n for n in g.nodes.values() if n.kind == "subProcess"]
     x0 = POOL_X + 30 + LANE_HEADER + 40
-    cols = _columns(g, x0)
+    cols = _columns(g, x0, gap)
     # lane bands: the lane's rows; its event subprocesses sit to the right of the main flow, clear of it
     for sub in subs:
         sub.children.rank()
         _rows(sub.children, [None])
     lane_top, y = {}, POOL_Y
     sub_band = {}
+    main_right = cols[-1][0] + cols[-1][1] + 80
+    if compact:
+        for sub in subs:  # their sizes; laid out again where they land
+            sub.x = sub.y = 0
+            _layout_subprocess(sub, gap)
     for lid in lane_ids:
         lane_top[lid] = y
         mine = [s for s in subs if s.lane == lid]
+        if compact:
+            sub_band[lid] = y + rows_used.get(lid, 1) * ROW_H
+            y = sub_band[lid] + (max(s.h for s in mine) + 40 if mine else 0)
+            continue
         stacked = sum(170 + max((n.row for n in s.children.nodes.values()), default=0) * ROW_H for s in mine)
         sub_band[lid] = y
         y += max(rows_used.get(lid, 1) * ROW_H, stacked + 20 if mine else 0)
@@ -378,19 +402,48 @@ def layout(path: Path) -> str:
         n.y = lane_top[n.lane] + n.row * ROW_H + (ROW_H - n.h) / 2 - 15
         _place_external_label(n)
     _place_boundaries(g)
+    channels = sorted({lane_top[lid] + r * ROW_H + off for lid in lane_ids for r in range(rows_used.get(lid, 1))
+                       for off in (14, 22, 30)})
+    if compact:
+        _place_below(g, subs, cols, channels, sub_band, x0, main_right, gap)
     sy = {}  # event subprocesses stack down their lane, to the right of the main flow
-    main_right = cols[-1][0] + cols[-1][1] + 80
     for sub in subs:
+        if compact:
+            continue
         sub.x = main_right
         sub.y = sy.get(sub.lane, sub_band[sub.lane] + 20)
         _layout_subprocess(sub)
         sy[sub.lane] = sub.y + sub.h + 20
     right = max([cols[-1][0] + cols[-1][1]] + [s.x + s.w for s in subs]) + 40
-    channels = sorted({lane_top[lid] + r * ROW_H + off for lid in lane_ids for r in range(rows_used.get(lid, 1))
-                       for off in (14, 22, 30)})
     edges = _edges(g, cols, channels)
     return _write(text, root, process, participant, collaboration, lanes, g, edges, subs, lane_top,
-                  rows_used, sub_band, right, pool_h)
+                  rows_used, sub_band, right, pool_h), right - POOL_X
+
+
+def _place_below(g: Graph, subs: list[Node], cols, channels, sub_band, x0, main_right, gap) -> None:
+    """Compact drawing: each lane's event subprocesses side by side in a band below the lane's steps, each in a
+    stretch of x that no flow of the main process crosses (found by routing the main flows without them first);
+    one that finds no such stretch goes to the right of the main flow."""
+    for sub in subs:
+        sub.x, sub.y = -100_000, -100_000  # out of the way of the first routing
+    routes = _edges(g, cols, channels)
+    taken: dict[str, list[tuple[float, float]]] = {}
+    for sub in subs:
+        top = sub_band[sub.lane]
+        bottom = top + sub.h + 40
+        blocked = sorted(p[0] for pts, _ in routes.values() for p, q in zip(pts, pts[1:], strict=False)
+                         if p[0] == q[0] and min(p[1], q[1]) < bottom and max(p[1], q[1]) > top)
+        spans = [(b - 20, b + 20) for b in blocked] + taken.get(sub.lane, [])
+        x = x0
+        for a, b in sorted(spans):
+            if x + sub.w <= a:
+                break
+            x = max(x, b)
+        if x + sub.w > main_right and x > x0:
+            x = max([main_right] + [b for _, b in taken.get(sub.lane, []) if b > main_right])
+        sub.x, sub.y = x, top + 20
+        taken.setdefault(sub.lane, []).append((x - 30, x + sub.w + 30))
+        _layout_subprocess(sub, gap)
 
 
 def _b(x, y, w, h) -> str:

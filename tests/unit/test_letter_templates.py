@@ -88,7 +88,7 @@ def test_lint_reports_syntax_errors_and_sandbox_refusals(navy_copy):
 
 
 def test_a_user_task_naming_a_missing_letter_is_an_error_at_the_task(navy_copy):
-    path = navy_copy / "navy_ra.bpmn"
+    path = navy_copy / "navy_denial.bpmn"
     path.write_text(path.read_text().replace('value="denial" />', 'value="denial_notice" />'))
     problems = _lint(navy_copy)
     assert len(problems) == 1 and ": task_denial_letter: letter 'denial_notice' is not defined" in problems[0]

@@ -69,29 +69,36 @@ def processes(jurisdiction: str) -> dict[str, Process]:
 
 
 def test_navy_every_path_to_a_denial_passes_counsel():
-    """Navy manual 4-6, Responsibilities 15b: with OGC's review steps taken out of navy_ra, neither the denial
-    letter nor the denial end can be reached from the start; and the review can send the denial back."""
-    main = processes("navy")["navy_ra"]
-    ogc = {n for n in main.nodes if main.kind(n) == "userTask" and main.lane_of.get(n) == "Office of General Counsel"}
-    assert ogc, "no OGC review in navy_ra"
-    denials = {n for n in main.nodes if main.kind(n) == "endEvent" and main.nodes[n].get("name") == "Denied"}
-    denials.add("task_denial_letter")
-    without_ogc = main.reachable(main.start(), avoid=lambda n: n in ogc)
-    assert not denials & without_ogc
-    assert denials <= main.reachable(main.start())  # the denial is still reachable, through OGC
-    # an "insufficient" review leads somewhere other than the denial: back to the analysis or a revision
-    after_review = main.succ["task_ogc_denial_review"]
-    assert any(t != "script_record_denial" for g in after_review for t in main.succ[g])
+    """Navy manual 4-6, Responsibilities 15b: every denial is issued by the called process navy_denial. With OGC's
+    review steps taken out of it, neither the denial letter nor its "Denial issued" end can be reached from its
+    start; the review can send the denial back; and navy_ra reaches its "Denied" end only through that call."""
+    procs = processes("navy")
+    denial, main = procs["navy_denial"], procs["navy_ra"]
+    ogc = {n for n in denial.nodes
+           if denial.kind(n) == "userTask" and denial.lane_of.get(n) == "Office of General Counsel"}
+    assert ogc, "no OGC review in navy_denial"
+    issued = {"task_denial_letter", "end_denial_issued"}
+    assert not issued & denial.reachable(denial.start(), avoid=lambda n: n in ogc)
+    assert issued <= denial.reachable(denial.start())  # the denial is still reachable, through OGC
+    # an "insufficient" review leads somewhere other than the denial: a revision, or back to the analysis
+    after_review = denial.succ["task_ogc_denial_review"]
+    assert any(t != "script_record_denial" for g in after_review for t in denial.succ[g])
+    assert "end_reconsider" in denial.reachable(after_review[0], avoid=lambda n: n == "script_record_denial")
+    denied = {n for n in main.nodes if main.kind(n) == "endEvent" and main.nodes[n].get("name") == "Denied"}
+    assert denied and not denied & main.reachable(main.start(), avoid=lambda n: n == "call_denial")
+    assert main.nodes["call_denial"].get("calledElement") == "navy_denial"
 
 
 def test_navy_every_path_to_a_denial_in_a_called_process_returns_through_counsel():
     """Navy manual 4-6: the denials decided in called processes (documentation not provided, reassignment
-    declined or none found, applicants) return to navy_ra, whose only way to the letter is OGC's review."""
+    declined or none found, applicants) return to navy_ra, whose only way to the "Denied" end is the call of
+    navy_denial (OGC's review, then the letter); no other process issues the denial letter."""
     procs = processes("navy")
     main = procs["navy_ra"]
-    ogc = {n for n in main.nodes if main.lane_of.get(n) == "Office of General Counsel" and main.kind(n) == "userTask"}
-    for call in [n for n in main.nodes if main.kind(n) == "callActivity"]:
-        assert "task_denial_letter" not in main.reachable(call, avoid=lambda n, ogc=ogc: n in ogc), call
+    denied = {n for n in main.nodes if main.kind(n) == "endEvent" and main.nodes[n].get("name") == "Denied"}
+    for call in [n for n in main.nodes if main.kind(n) == "callActivity" and n != "call_denial"]:
+        assert not denied & main.reachable(call, avoid=lambda n: n == "call_denial"), call
+    assert [pid for pid, proc in procs.items() if "task_denial_letter" in proc.nodes] == ["navy_denial"]
 
 
 def _clock_walk(proc: Process, start: str, stops: set[str]) -> list[str]:
@@ -129,6 +136,9 @@ def test_navy_the_45_days_watch_every_step_until_the_decision():
     # 4-7: the reassignment offer "must be issued within 45 calendar days of the date of the initial request"
     cannot = procs["navy_cannot_accommodate"]
     assert _clock_walk(cannot, cannot.start(), {"script_record_offer"}) == []
+    # 4-6: counsel's review, its revision and the letter; 4-1: the implementation until the clock stops
+    for called in ("navy_denial", "navy_implementation"):
+        assert _clock_walk(procs[called], procs[called].start(), set()) == [], called
 
 
 def test_navy_watch_walk_finds_an_unwatched_step():

@@ -104,9 +104,9 @@ def test_the_45_days_watch_counsels_review_of_a_denial(navy):
     assert s.fire() == 0
     s.at("2026-03-03T00:30")
     assert s.fire() == 1
-    assert s.open() == {"task_ogc_denial_review", "task_delay_notice"}
-    assert s.task("supervisor", "task_delay_notice").role == "supervisor"
-    s.do("supervisor", "task_delay_notice", delay_notice_date=s.today(), delay_reason="Legal review pending")
+    assert s.open() == {"task_ogc_denial_review", "task_delay_notice_denial"}
+    assert s.task("supervisor", "task_delay_notice_denial").role == "supervisor"
+    s.do("supervisor", "task_delay_notice_denial", delay_notice_date=s.today(), delay_reason="Legal review pending")
     s.ogc_denial_review()
     s.denial_letter()
     assert s.tracking["decision_deadline_met"] is False
@@ -291,3 +291,36 @@ def test_coordinator_asks_others_for_input_and_safety_learns_only_the_emergency_
     s.do("hr", "task_input_hr", input_given="Two vacancies at NAVSEA", input_date=s.today())
     assert not s.has("safety", "task_input_safety")
     assert s.has("supervisor", "task_essential_functions")  # the request went on meanwhile
+
+
+def test_a_denial_proposed_again_after_reconsidering_ends_denied_once_its_late_delay_notice_is_sent(navy):
+    """Navy manual 4-6, 4-3: counsel finds a "not a disability" denial insufficient (day 30), the QIWD analysis is
+    redone and the denial proposed again (day 31); counsel's second review is still open when the 45 days end
+    (Monday 2026-03-02), so the delay notice opens. The letter is issued before the notices are sent: the case closes
+    "Denied" once the notices are sent, not back at the QIWD analysis (the call returns only then, with the decision
+    clock stopped by the letter)."""
+    s = navy
+    s.intake()
+    s.interactive()
+    s.day(30)
+    s.qiwd(("no", "no", "yes", "yes"))
+    s.ogc_denial_review(ok=False)
+    assert s.open() == {"task_qiwd"}
+    s.day(31)
+    s.qiwd(("no", "no", "yes", "yes"))
+    assert s.open() == {"task_ogc_denial_review"}
+    s.at("2026-03-03T00:30")
+    assert s.fire() == 1
+    assert s.open() == {"task_ogc_denial_review", "task_delay_notice_denial"}
+    s.ogc_denial_review()
+    s.denial_letter()
+    # the letter, issued after day 45 too, opened its own notice beside the review's (4-3: each overrun)
+    notices = [t for t in s.tasks() if t.spec_id == "task_delay_notice_denial"]
+    assert len(notices) == 2 and s.open() == {"task_delay_notice_denial"} and s.case()["status"] == "open"
+    for notice in notices:
+        assert s.case()["status"] == "open"
+        s.service.complete(notice.id, "supervisor", {"delay_notice_date": s.today(),
+                                                     "delay_reason": "Legal review pending"})
+    case = s.case()
+    assert (case["status"], case["summary"]["outcome"]) == ("closed", "Denied")
+    assert (s.tracking["decision"], s.tracking["denial_date"]) == ("denied", "2026-03-03")

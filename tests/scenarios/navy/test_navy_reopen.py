@@ -42,7 +42,8 @@ def _revision(s, old_id, new_id):
 def test_employee_reopens_a_closed_request_for_reevaluation_as_a_linked_revision(navy):
     """Navy manual 6-2: after the request closed, the employee's limitations change; she asks to reevaluate. A
     revision case linked to the closed one goes straight to the supervisor (no new intake), who revises and
-    implements the accommodation; the closed case keeps its decision and records the reopening."""
+    implements the accommodation, whose 6-1 check then waits; the closed case keeps its decision and records
+    the reopening."""
     s = navy
     old = _closed(s)
     s.at("2026-06-01T10:00")
@@ -57,7 +58,8 @@ def test_employee_reopens_a_closed_request_for_reevaluation_as_a_linked_revision
     s.do("supervisor", "task_implement_revision", accommodation_provided="Interpreter and captioning",
          implemented_date=s.today())
     t = s.case()
-    assert t["status"] == "closed"
+    # 6-1: the revised accommodation is checked again (test_navy_revision_effectiveness.py); the case waits for it
+    assert t["status"] == "open" and set(s.timers()) == {"timer_effectiveness"}
     assert (t["summary"]["tracking"]["accommodation_provided"], t["summary"]["tracking"]["implemented_date"]) \
         == ("Interpreter and captioning", "2026-06-01")
     s.s.case_id = old
