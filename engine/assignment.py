@@ -15,12 +15,13 @@ from . import access, notify, permissions
 from .errors import Forbidden, ValidationFailed
 from .history import record_event
 from .store import Task, User
+from .users import may_hold
 
 
 def candidates(session, jurisdiction: str, role: str) -> list[tuple[str, str]]:
     """(name, display name) of the active users of a jurisdiction who hold a role."""
     rows = session.execute(select(User.name, User.display_name, User.roles).where(
-        User.jurisdiction == jurisdiction, User.disabled_at.is_(None)).order_by(User.display_name))
+        User.jurisdiction == jurisdiction, User.disabled_at.is_(None), may_hold(role)).order_by(User.display_name))
     return [(r.name, r.display_name) for r in rows if role in (r.roles or ())]
 
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Text, bindparam, cast, or_, select
+from sqlalchemy import bindparam, or_, select
 
 from . import clock, mailtemplates
 from .mailer import base_url
 from .outbox_store import OutboxMail
 from .store import User
+from .users import may_hold
 
 REQUESTER = "requester"
 T_USER, T_OUTBOX = User.__table__, OutboxMail.__table__
@@ -98,11 +99,10 @@ _PEOPLE = select(T_USER.c.name, T_USER.c.display_name, T_USER.c.email, T_USER.c.
 
 def _people(conn, jurisdiction_key: str, names, roles=()) -> dict[str, dict]:
     """The users of the jurisdiction who may be mailed (not deactivated) among `names` and the holders of
-    `roles`. Filtered in SQL, not by reading every account: a department's employees all have one, and
-    this runs in every save that opens a step. The role test is a text match on the stored JSON list (a
-    role key inside quotes), so a caller still checks `role in person["roles"]` exactly."""
+    `roles` (users.may_hold: in SQL, as this runs in every save that opens a step; a caller still checks
+    `role in person["roles"]` exactly)."""
     wanted = [T_USER.c.name.in_([n for n in names if n])]
-    wanted += [cast(T_USER.c.roles, Text).like(f'%"{role}"%') for role in sorted(roles)]
+    wanted += [may_hold(role) for role in sorted(roles)]
     query = _PEOPLE.where(or_(*wanted))
     return {r.name: dict(r._mapping) for r in conn.execute(query, {"b_jurisdiction": jurisdiction_key})}
 

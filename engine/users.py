@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from . import clock
 from .errors import NotFound, RaflowError
@@ -13,6 +13,13 @@ from .store import User
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
 _EMAIL = re.compile(r"^[^@\s<>,;]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _UNSET = object()
+
+
+def may_hold(role: str):
+    """A condition on User: the stored JSON role list names `role` (a role key inside quotes). In SQL, so
+    finding a role's holders never reads every account (a department's employees all have one); it may
+    also match a role whose key differs at a LIKE wildcard, so callers still check `role in roles`."""
+    return cast(User.roles, Text).like(f'%"{role}"%')
 
 
 def check_email(email: str | None) -> str | None:
