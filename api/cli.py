@@ -14,7 +14,7 @@ from engine import clock
 from engine.errors import DefinitionError, RaflowError, ValidationFailed
 
 from .cli_letters import COMMANDS as LETTER_COMMANDS
-from .context import Context, to_jsonable
+from .context import Context, first_of, to_jsonable
 
 
 class CliError(click.ClickException):
@@ -189,14 +189,12 @@ def user_list(c: Context, jurisdiction, limit, everything, as_json):
     """Users by jurisdiction and name: the first --limit of them, or --all."""
     from engine.users import list_users
 
-    found = list_users(c.db, jurisdiction, None if everything else limit + 1)
-    more = not everything and len(found) > limit
+    found = first_of(list_users(c.db, jurisdiction, None if everything else limit + 1), limit, everything,
+                     f"the first {limit} users shown")
     rows = [{"name": u.name, "display_name": u.display_name, "jurisdiction": u.jurisdiction, "roles": u.roles,
-             "email": u.email, "mail_digest": bool(u.mail_digest)} for u in found[:None if everything else limit]]
+             "email": u.email, "mail_digest": bool(u.mail_digest)} for u in found]
     _out(rows, as_json, [f"{r['name']:<24} {r['jurisdiction']:<12} {r['email'] or '-':<32} {', '.join(r['roles'])}"
                          for r in rows])
-    if more:
-        click.echo(f"the first {limit} users shown; use --limit N (up to 200) or --all", err=True)
 
 
 # -- cases and tasks ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .context import Context, to_jsonable
+from .context import Context, first_of, to_jsonable
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
 
@@ -25,10 +25,8 @@ def outbox_group(ctx, status, jurisdiction, limit, everything, as_json):
     from engine import outbox
 
     c = ctx.find_object(Context) or ctx.ensure_object(Context)
-    rows = outbox.list_mail(c.db, status, jurisdiction, None if everything else limit + 1)
-    if not everything and len(rows) > limit:
-        rows = rows[:limit]
-        click.echo(f"the newest {limit} shown; use --limit N (up to 200) or --all", err=True)
+    rows = first_of(outbox.list_mail(c.db, status, jurisdiction, None if everything else limit + 1), limit,
+                    everything, f"the newest {limit} shown")
     if as_json:
         click.echo(json.dumps(to_jsonable(rows), indent=2))
         return

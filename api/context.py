@@ -6,6 +6,8 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from functools import cached_property
 
+import click
+
 from engine import clock
 
 
@@ -48,3 +50,12 @@ def to_jsonable(value):
     if isinstance(value, list | tuple):
         return [to_jsonable(v) for v in value]
     return value
+
+
+def first_of(rows: list, limit: int, everything: bool, shown: str) -> list:
+    """A CLI list's first `limit` rows, read with one more to know whether others follow (`--all`: every
+    one); when they do, stderr says what was shown and how to see the rest."""
+    if everything or len(rows) <= limit:
+        return rows
+    click.echo(f"{shown}; use --limit N (up to 200) or --all", err=True)
+    return rows[:limit]
