@@ -88,7 +88,11 @@ def parse_letters(cfg: dict) -> tuple[LetterConfig | None, list[tuple[str, str]]
         problems.append(("signatures", "[letters.signatures] must be a table of roles"))
         signatures = {}
     kinds = {}
-    for key, raw in (table.get("kinds") or {}).items():
+    raw_kinds = table.get("kinds") or {}
+    if not isinstance(raw_kinds, dict):
+        problems.append(("kinds", "[letters.kinds] must be a table of letter kinds"))
+        raw_kinds = {}
+    for key, raw in raw_kinds.items():
         if not isinstance(raw, dict):
             problems.append((key, f"[letters.kinds.{key}] must be a table"))
             continue

@@ -26,6 +26,7 @@ from .definitions import Bundle, deploy, lint_bundle
 from .errors import Conflict, DefinitionError, NotFound, Problem, ValidationFailed
 from .forms import parse_form
 from .jurisdiction import CONFIG_NAME, parse_config
+from .letter_templates import parse_letters
 from .lint import parse_xml_safely
 from .store import DefinitionVersion
 from .studio_store import Publication, StudioDraft
@@ -54,13 +55,13 @@ class DraftView:
         the form keys (event forms are not a step's), and the letter kinds with their titles. A config
         that does not parse gives no letters; lint says why."""
         forms = [n[len("forms/"):-len(".json")] for n in self.names("forms") if n.endswith(".json")]
-        try:
-            kinds = ((tomllib.loads(self.files.get(CONFIG_NAME, "")).get("letters") or {}).get("kinds") or {})
+        try:  # the raw table, not parse_config: a problem elsewhere in the config keeps the letters listed
+            letters = parse_letters(tomllib.loads(self.files.get(CONFIG_NAME, "")))[0]
         except tomllib.TOMLDecodeError:
-            kinds = {}
-        letters = [{"value": k, "title": str(v.get("title") or k) if isinstance(v, dict) else k}
-                   for k, v in sorted(kinds.items())]
-        return {"forms": [f for f in forms if not f.startswith("event_")], "letters": letters}
+            letters = None
+        kinds = sorted(letters.kinds.items()) if letters else []
+        return {"forms": [f for f in forms if not f.startswith("event_")],
+                "letters": [{"value": key, "title": kind.title} for key, kind in kinds]}
 
     def names(self, kind: str) -> list[str]:
         if kind == "bpmn":

@@ -100,3 +100,11 @@ def test_a_letter_printing_a_medical_field_must_be_a_medical_letter(navy_copy):
     path.write_text(path.read_text().replace("{{ delay_reason }}", "{{ delay_reason }} {{ diagnosis }}"))
     problems = _lint(navy_copy)
     assert any("prints the medical field 'diagnosis'" in p for p in problems), problems
+
+
+def test_letter_kinds_that_are_not_a_table_are_a_problem_not_a_crash():
+    from engine.letter_templates import parse_letters
+
+    cfg = {"letters": {"office": "EEO", "address": ["1 Main St"], "contact": "Call us", "kinds": ["denial"]}}
+    letters, problems = parse_letters(cfg)
+    assert letters.kinds == {} and ("kinds", "[letters.kinds] must be a table of letter kinds") in problems

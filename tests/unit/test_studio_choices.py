@@ -21,3 +21,7 @@ def test_a_drafts_forms_and_letter_kinds_are_offered_event_forms_are_not():
 def test_a_config_that_does_not_parse_offers_no_letters_and_lint_says_why():
     assert draft("[letters.kinds.denial\n").task_choices()["letters"] == []
     assert draft("").task_choices() == {"forms": ["intake", "review"], "letters": []}
+
+
+def test_letter_kinds_written_as_a_list_offer_no_letters():
+    assert draft('[letters]\nkinds = ["denial"]\n').task_choices()["letters"] == []
