@@ -47,15 +47,15 @@ def matches(session, needle: str) -> tuple:
         return _like(needle), False
     if dialect == "postgresql":
         ids = session.execute(trigram_hits(needle)).scalars().all()
-        if len(ids) > COUNT_CAP:
-            return _like(needle), False
-        return Task.id == any_(bindparam("search_ids", ids, type_=ARRAY(String))), True
-    phrase = '"' + needle.replace('"', '""') + '"'  # an FTS5 phrase: the trigrams in this order, a substring
-    ids = session.execute(_HITS, {"needle": phrase, "cap": COUNT_CAP + 1}).scalars().all()
+        hit = Task.id == any_(bindparam("search_ids", ids, type_=ARRAY(String)))
+    else:
+        phrase = '"' + needle.replace('"', '""') + '"'  # an FTS5 phrase: the trigrams in this order, a substring
+        ids = session.execute(_HITS, {"needle": phrase, "cap": COUNT_CAP + 1}).scalars().all()
+        hit = literal_column("task.rowid").in_(select(literal_column("value")).select_from(
+            func.json_each(json.dumps(ids))))
     if len(ids) > COUNT_CAP:
         return _like(needle), False
-    return literal_column("task.rowid").in_(select(literal_column("value")).select_from(
-        func.json_each(json.dumps(ids)))), True
+    return hit, True
 
 
 def trigram_hits(needle: str):
