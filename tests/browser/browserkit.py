@@ -137,6 +137,25 @@ def sign_in(page, user: str, password: str = "demo"):
     page.wait_for_load_state()
 
 
+def open_in_modeler(page, key: str, name: str) -> None:
+    """A draft's diagram in the studio's modeler, once it is drawn."""
+    page.goto(f"/studio/{key}/draft/file/{name}")
+    page.wait_for_function("() => document.getElementById('modeler-status')?.textContent === 'Diagram loaded.'")
+
+
+def open_raflow_group(page, element_id: str) -> None:
+    """Select a user task on the canvas and open the properties panel's "raflow" group."""
+    from playwright.sync_api import expect
+
+    page.locator(f'#studio-canvas [data-element-id="{element_id}"]').click()
+    page.wait_for_function("""(id) => document.querySelector('#studio-canvas .djs-element.selected')
+        ?.getAttribute('data-element-id') === id""", arg=element_id)
+    header = page.locator('[data-group-id="group-raflow"] .bio-properties-panel-group-header')
+    expect(header).to_be_visible()
+    if "open" not in (header.get_attribute("class") or ""):
+        header.click()
+
+
 def check_axe(page, what: str, exclude=()):
     """Run axe-core (WCAG 2.0/2.1 A and AA rules plus best practices) and fail on any violation.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from browserkit import NOW, check_axe, sign_in
+from browserkit import NOW, check_axe, open_in_modeler, open_raflow_group, sign_in
 from playwright.sync_api import expect
 
 RECORD = dict(requester_name="Alex Requester", requester_type="employee", how_received="supervisor",
@@ -192,15 +192,8 @@ def test_the_raflow_group_edits_a_user_tasks_form_key_letter_and_instructions(li
     page.set_default_timeout(30000)
     fresh_draft(live_server)
     sign_in(page, "navy.coordinator")
-    page.goto("/studio/navy/draft/file/navy_forwarding.bpmn")
-    page.wait_for_function("() => document.getElementById('modeler-status')?.textContent === 'Diagram loaded.'")
-    page.locator('#studio-canvas [data-element-id="task_forward"]').click()
-    page.wait_for_function("""() => document.querySelector('#studio-canvas .djs-element.selected')
-        ?.getAttribute('data-element-id') === 'task_forward'""")
-    header = page.locator('[data-group-id="group-raflow"] .bio-properties-panel-group-header')
-    expect(header).to_be_visible()
-    if "open" not in (header.get_attribute("class") or ""):
-        header.click()
+    open_in_modeler(page, "navy", "navy_forwarding.bpmn")
+    open_raflow_group(page, "task_forward")
     form_key = page.get_by_label("Form key")
     expect(form_key).to_have_value("navy_forward_request")
     expect(page.get_by_label("Letter", exact=True)).to_have_value("")
@@ -245,9 +238,8 @@ def test_the_raflow_group_edits_a_user_tasks_form_key_letter_and_instructions(li
     page.locator("#file-text").fill(text)
     page.get_by_role("button", name="Save in the draft").click()
     expect(page.get_by_text("Saved navy_forwarding.bpmn in the draft.")).to_be_visible()
-    page.goto("/studio/navy/draft/file/navy_forwarding.bpmn")
-    page.wait_for_function("() => document.getElementById('modeler-status')?.textContent === 'Diagram loaded.'")
-    page.locator('#studio-canvas [data-element-id="task_forward"]').click()
+    open_in_modeler(page, "navy", "navy_forwarding.bpmn")
+    open_raflow_group(page, "task_forward")
     expect(page.get_by_label("Form key")).to_have_value("navy_no_such_form")
     expect(page.get_by_label("Form key").locator("option:checked")).to_have_text(
         "navy_no_such_form (not in this draft)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browserkit import check_axe, sign_in
+from browserkit import check_axe, open_in_modeler, open_raflow_group, sign_in
 from lxml import etree
 from playwright.sync_api import expect
 
@@ -49,11 +49,6 @@ def start_drafts(server) -> None:
             studio.start_draft(db, key, user)
     finally:
         db.dispose()
-
-
-def open_in_modeler(page, key: str, name: str) -> None:
-    page.goto(f"/studio/{key}/draft/file/{name}")
-    page.wait_for_function("() => document.getElementById('modeler-status')?.textContent === 'Diagram loaded.'")
 
 
 def saved_by_modeler(page) -> str:
@@ -135,11 +130,7 @@ def test_the_panel_creates_the_extension_elements_a_bare_user_task_lacks(live_pa
     page.set_viewport_size({"width": 1400, "height": 1000})
     sign_in(page, "navy.coordinator")
     open_in_modeler(page, "navy", "navy_forwarding.bpmn")
-    page.locator('#studio-canvas [data-element-id="task_forward"]').click()
-    header = page.locator('[data-group-id="group-raflow"] .bio-properties-panel-group-header')
-    expect(header).to_be_visible()
-    if "open" not in (header.get_attribute("class") or ""):
-        header.click()
+    open_raflow_group(page, "task_forward")
     field = page.get_by_label("Form key")
     expect(field).to_have_value("")
     field.select_option("navy_forward_request")
