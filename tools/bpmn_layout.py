@@ -406,14 +406,13 @@ def _layout(path: Path, compact: bool) -> tuple[str, float]:
                        for off in (14, 22, 30)})
     if compact:
         _place_below(g, subs, cols, channels, sub_band, x0, main_right, gap)
-    sy = {}  # event subprocesses stack down their lane, to the right of the main flow
-    for sub in subs:
-        if compact:
-            continue
-        sub.x = main_right
-        sub.y = sy.get(sub.lane, sub_band[sub.lane] + 20)
-        _layout_subprocess(sub)
-        sy[sub.lane] = sub.y + sub.h + 20
+    else:
+        sy = {}  # event subprocesses stack down their lane, to the right of the main flow
+        for sub in subs:
+            sub.x = main_right
+            sub.y = sy.get(sub.lane, sub_band[sub.lane] + 20)
+            _layout_subprocess(sub)
+            sy[sub.lane] = sub.y + sub.h + 20
     right = max([cols[-1][0] + cols[-1][1]] + [s.x + s.w for s in subs]) + 40
     edges = _edges(g, cols, channels)
     return _write(text, root, process, participant, collaboration, lanes, g, edges, subs, lane_top,
