@@ -121,3 +121,19 @@ def test_a_text_search_pages_and_sorts_like_the_whole_list(db, api, web, signed_
     seen, totals = walk("standing")
     assert len(seen) == len(set(seen)) == COUNT_CAP + 121
     assert totals[0] == (COUNT_CAP, "true") and {capped for _, capped in totals} == {"true"}
+
+
+def test_a_needle_whose_pieces_are_common_is_still_found_exactly(db, api, web):
+    """A long needle is looked up by its last or first five characters when few tasks hold them. Here more
+    than COUNT_CAP tasks hold both pieces ("scree", "eader") but not the needle: the search reads the whole
+    needle from the index instead, and still finds exactly the one case (and never a case with the pieces
+    in another order)."""
+    _, service = web
+    decoy = service.start_case("testland", "tl_main", "rob", title="Screen desk reader")
+    ruth = service.start_case("testland", "tl_main", "ruth", title="Screen reader software")
+    assert found(api, "clara", "screen reader") == [ruth]  # few tasks hold "eader": checked on those
+    _clone(db, decoy, COUNT_CAP + 5)
+    assert found(api, "clara", "screen reader") == [ruth]
+    assert found(api, "clara", "screen reader software") == [ruth]  # "tware" is rare again
+    many = found(api, "clara", "screen desk reader")  # more than COUNT_CAP matches: a page of them
+    assert len(many) == 200 and ruth not in many
