@@ -20,13 +20,13 @@ class Context:
 
     @cached_property
     def database_url(self) -> str:
-        from engine.store import database_url
+        from engine.database import database_url
 
         return database_url(self._option)
 
     @cached_property
     def db(self):
-        from engine.store import Database
+        from engine.database import Database
 
         return Database(self.database_url)
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, exists, literal, or_, select
 
+from .database import connection_of
 from .errors import Forbidden, NotFound
-from .store import Case, DefinitionVersion, Event, Task, User
+from .tables import app_user, definition_version, event, ra_case, task
 
 REQUESTER = "requester"
 
@@ -25,12 +26,12 @@ class Actor:
     roles: frozenset[str]
 
 
-_SELECT_USER = select(User.__table__.c.name, User.__table__.c.display_name, User.__table__.c.jurisdiction,
-                      User.__table__.c.roles).where(User.__table__.c.name == bindparam("b_name"))
+_SELECT_USER = select(app_user.c.name, app_user.c.display_name, app_user.c.jurisdiction,
+                      app_user.c.roles).where(app_user.c.name == bindparam("b_name"))
 
 
 def load_actor(session, name: str) -> Actor:
-    row = session.connection().execute(_SELECT_USER, {"b_name": name}).first()
+    row = connection_of(session).execute(_SELECT_USER, {"b_name": name}).first()
     if row is None:
         raise Forbidden(f"unknown user {name!r}")
     return Actor(row.name, row.display_name, row.jurisdiction, frozenset(row.roles or ()))
@@ -87,14 +88,14 @@ def involvement(actor: Actor, emergency_only: frozenset[str] = frozenset()):
     needs in its own task and nothing else, so neither its open task nor its completed one involves it.
     """
     working = sorted(actor.roles - {REQUESTER} - emergency_only)
-    own = [Case.started_by == actor.name, Case.requester == actor.name]
+    own = [ra_case.c.started_by == actor.name, ra_case.c.requester == actor.name]
     if not working:
         return or_(*own)
     return or_(*own,
-               exists().where(Event.case_id == Case.id, Event.actor == actor.name,
-                              Event.kind.in_(INVOLVING_EVENTS)),
-               exists().where(Task.case_id == Case.id,
-                              or_(Task.assignee == actor.name, Task.role.in_(working))))
+               exists().where(event.c.case_id == ra_case.c.id, event.c.actor == actor.name,
+                              event.c.kind.in_(INVOLVING_EVENTS)),
+               exists().where(task.c.case_id == ra_case.c.id,
+                              or_(task.c.assignee == actor.name, task.c.role.in_(working))))
 
 
 def emergency_only(config: dict) -> frozenset[str]:
@@ -110,8 +111,8 @@ def _confidential_of(session, definition_id: int) -> tuple[frozenset[str], froze
     key = (str(session.get_bind().url), definition_id)
     found = _CONFIDENTIAL.get(key)
     if found is None:
-        bundle = session.execute(select(DefinitionVersion.bundle)
-                                 .where(DefinitionVersion.id == definition_id)).scalar() or {}
+        bundle = session.execute(select(definition_version.c.bundle)
+                                 .where(definition_version.c.id == definition_id)).scalar() or {}
         config = tomllib.loads(bundle.get("files", {}).get("jurisdiction.toml", ""))
         found = _CONFIDENTIAL[key] = (frozenset(config.get("confidential", {}).get("need_to_know", [])),
                                       emergency_only(config))
@@ -130,7 +131,7 @@ def can_view_case(session, actor: Actor, case) -> bool:
     need_to_know, emergency = _confidential_of(session, case.definition_id)
     if actor.roles & need_to_know:
         return True
-    return session.execute(select(literal(1)).where(Case.id == case.id, involvement(actor, emergency))) \
+    return session.execute(select(literal(1)).where(ra_case.c.id == case.id, involvement(actor, emergency))) \
         .first() is not None
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, func, or_, select
 from . import access, clock, search
 from .deadlines import soon_limit
 from .paging import COUNT_CAP, Page, Tally, bounded, capped_count, past_cap
-from .store import Case, Task, User
+from .tables import app_user, ra_case, task
 
 SORT_KEYS = ("due", "case", "step", "requester", "received")
 _FAR = datetime.max
@@ -31,16 +31,16 @@ def _streams(actor, scope: str, role: str | None, plain: bool = False) -> list:
     col = search.plain if plain else (lambda c: c)
     out = []
     if scope in ("all", "mine"):
-        out.append(col(Task.assignee) == actor.name)
+        out.append(col(task.c.assignee) == actor.name)
     if scope in ("all", "queue"):
         for r in sorted(actor.roles - {access.REQUESTER}):
             if role is None or role == r:
-                out.append(and_(Task.assignee.is_(None), col(Task.jurisdiction) == actor.jurisdiction,
-                                col(Task.role) == r))
-        out.append(and_(Task.assignee.is_(None), col(Task.requester) == actor.name,
-                        col(Task.role) == access.REQUESTER))
+                out.append(and_(task.c.assignee.is_(None), col(task.c.jurisdiction) == actor.jurisdiction,
+                                col(task.c.role) == r))
+        out.append(and_(task.c.assignee.is_(None), col(task.c.requester) == actor.name,
+                        col(task.c.role) == access.REQUESTER))
     if role is not None:
-        out = [and_(c, col(Task.role) == role) for c in out]
+        out = [and_(c, col(task.c.role) == role) for c in out]
     return out
 
 
@@ -48,35 +48,35 @@ def _filters(s, calendar, due: str | None, text: str | None, now: datetime) -> t
     """The due and text conditions; and whether the text search gave row ids to start from."""
     found, by_ids = [], False
     if due == "overdue":
-        found.append(Task.due_at <= now)
+        found.append(task.c.due_at <= now)
     elif due == "soon":
-        found.append(Task.due_at <= soon_limit(calendar, now))
+        found.append(task.c.due_at <= soon_limit(calendar, now))
     if text:
         needle = text.casefold().strip()
         match, by_ids = search.matches(s, needle)
-        found.append(or_(match, Task.case_id == int(needle)) if needle.isdigit() and len(needle) < 10 else match)
+        found.append(or_(match, task.c.case_id == int(needle)) if needle.isdigit() and len(needle) < 10 else match)
     return found, by_ids
 
 
-_COLUMNS = (Task.id, Task.case_id, Task.title, Task.role, Task.assignee, Task.jurisdiction, Task.requester,
-            Task.created_at, Task.due_at, Case.title.label("case_title"),
-            func.coalesce(User.display_name, Task.requester).label("requester_name"))
+_COLUMNS = (task.c.id, task.c.case_id, task.c.title, task.c.role, task.c.assignee, task.c.jurisdiction,
+            task.c.requester, task.c.created_at, task.c.due_at, ra_case.c.title.label("case_title"),
+            func.coalesce(app_user.c.display_name, task.c.requester).label("requester_name"))
 
 
 def _select(where):
-    return (select(*_COLUMNS).select_from(Task).join(Case, Case.id == Task.case_id)
-            .outerjoin(User, User.name == Task.requester).where(*where))
+    return (select(*_COLUMNS).select_from(task).join(ra_case, ra_case.c.id == task.c.case_id)
+            .outerjoin(app_user, app_user.c.name == task.c.requester).where(*where))
 
 
 def _order(sort: str, descending: bool):
-    columns = {"case": (Task.case_id, Task.created_at), "step": (func.lower(Task.title), Task.case_id),
-               "requester": (func.lower(func.coalesce(User.display_name, Task.requester)), Task.case_id),
-               "received": (Task.created_at, Task.case_id)}[sort]
+    columns = {"case": (task.c.case_id, task.c.created_at), "step": (func.lower(task.c.title), task.c.case_id),
+               "requester": (func.lower(func.coalesce(app_user.c.display_name, task.c.requester)), task.c.case_id),
+               "received": (task.c.created_at, task.c.case_id)}[sort]
     return [c.desc() if descending else c.asc() for c in columns]
 
 
 def _count(s, where) -> Tally:
-    return capped_count(s, select(Task.id).where(*where))
+    return capped_count(s, select(task.c.id).where(*where))
 
 
 def _due_key(r):
@@ -115,9 +115,10 @@ def inbox_page(service, actor_name: str, *, scope: str = "all", role: str | None
 
 
 def task_page(db, actor_name: str, scope: str = "all", page: int = 1, page_size: int | None = None) -> Page:
-    """The same list undecorated (no calendars, no deployed definitions): what `raflow task list` prints."""
+    """The same list undecorated (no calendars, no deployed definitions): what `raflow task list` prints.
+    Core only: the command never imports the ORM."""
     page, size = bounded(page, page_size)
-    with db.transaction() as s:
+    with db.reading() as s:
         actor = access.load_actor(s, actor_name)
         rows, total = _page(s, actor, scope, None, [], True, "due", False, page, size)
         return Page(list(rows), total, page, size)
@@ -142,8 +143,8 @@ def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, 
         rows = s.execute(_select([or_(*[and_(*w) for w in streams])]).order_by(*_order(sort, descending))
                          .limit(size + 1).offset((page - 1) * size)).all()
         return rows[:size], past_cap(total, page, size, len(rows))
-    dated = [[*w, Task.due_at.is_not(None)] for w in streams]
-    undated = [[*w, Task.due_at.is_(None)] for w in streams] if with_undated else []
+    dated = [[*w, task.c.due_at.is_not(None)] for w in streams]
+    undated = [[*w, task.c.due_at.is_(None)] for w in streams] if with_undated else []
     if known:
         total, dated_total = known
     else:
@@ -162,7 +163,7 @@ def _page(s, actor, scope, role, filters, with_undated, sort, descending, page, 
 
 
 def _dated_order(descending: bool):
-    columns = (Task.due_at, Task.created_at, Task.id)  # exactly the stream indexes' order: no sort step
+    columns = (task.c.due_at, task.c.created_at, task.c.id)  # exactly the stream indexes' order: no sort step
     return [c.desc() if descending else c.asc() for c in columns]
 
 
@@ -179,7 +180,7 @@ def _stats(s, streams, now, soon) -> dict[str, Tally]:
     totals = {k: Tally(0) for k in ("all", "mine", "dated", "overdue", "soon")}
     for i, w in enumerate(streams):
         everything = _count(s, [w])
-        first = (select(Task.due_at).where(w, Task.due_at.is_not(None)).order_by(*_dated_order(False))
+        first = (select(task.c.due_at).where(w, task.c.due_at.is_not(None)).order_by(*_dated_order(False))
                  .limit(COUNT_CAP_ROWS).subquery())
         dated, overdue, soonish = s.execute(select(
             func.count(), func.coalesce(func.sum(case((first.c.due_at <= now, 1), else_=0)), 0),

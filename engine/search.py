@@ -22,8 +22,9 @@ import json
 
 from sqlalchemy import ARRAY, String, any_, bindparam, func, literal_column, select, text
 
+from .database import dialect_of
 from .paging import COUNT_CAP
-from .store import Task
+from .tables import task
 
 FTS_TABLE = "task_search"
 _HITS = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :needle LIMIT :cap")
@@ -42,7 +43,7 @@ def is_index_object(name: str | None, type_: str, _parent=None) -> bool:
 
 def _like(needle: str):
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Task.search.like(f"%{escaped}%", escape="\\")
+    return task.c.search.like(f"%{escaped}%", escape="\\")
 
 
 def matches(session, needle: str) -> tuple:
@@ -55,7 +56,7 @@ def matches(session, needle: str) -> tuple:
     as one parameter (SQLite: a JSON array of FTS row ids; PostgreSQL: an array of task ids).
     More matches than that is a needle most tasks contain: then the plain LIKE, tested while walking the
     due-order index, finds a page sooner than any index would."""
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_of(session)
     if len(needle) < 3 or dialect not in ("sqlite", "postgresql"):
         return _like(needle), False
     ids = _by_piece(session, dialect, needle)
@@ -66,7 +67,7 @@ def matches(session, needle: str) -> tuple:
     if len(ids) > COUNT_CAP:
         return _like(needle), False
     if dialect == "postgresql":
-        return Task.id == any_(bindparam("search_ids", ids, type_=ARRAY(String))), True
+        return task.c.id == any_(bindparam("search_ids", ids, type_=ARRAY(String))), True
     return literal_column("task.rowid").in_(select(literal_column("value")).select_from(
         func.json_each(json.dumps(ids)))), True
 
@@ -82,7 +83,7 @@ def _by_piece(session, dialect: str, needle: str) -> list | None:
         return None
     for piece in dict.fromkeys((needle[-PIECE:], needle[:PIECE])):
         if dialect == "postgresql":
-            query = (select(Task.id.label("id"), (func.strpos(Task.search, needle) > 0).label("hit"))
+            query = (select(task.c.id.label("id"), (func.strpos(task.c.search, needle) > 0).label("hit"))
                      .where(_like(piece)).limit(COUNT_CAP + 1))
             rows = session.execute(query).all()
         else:
@@ -96,7 +97,7 @@ def _by_piece(session, dialect: str, needle: str) -> list | None:
 def trigram_hits(needle: str):
     """PostgreSQL: the ids of the tasks whose search text contains `needle` (pg_trgm's GIN index
     answers the LIKE), one more than COUNT_CAP."""
-    return select(Task.id).where(_like(needle)).limit(COUNT_CAP + 1)
+    return select(task.c.id).where(_like(needle)).limit(COUNT_CAP + 1)
 
 
 def plain(column):

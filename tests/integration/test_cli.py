@@ -86,6 +86,38 @@ def test_task_list_shows_the_first_tasks_and_says_how_many_more(raflow):
     assert len(everything.stdout.splitlines()) == 3 and everything.stderr == ""
 
 
+
+_LOADED = """
+import json, runpy, sys
+sys.argv = ["raflow", *sys.argv[1:]]
+try:
+    runpy.run_module("api.cli", run_name="__main__")
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} | ({"sqlalchemy.orm"} & set(sys.modules)))),
+      file=sys.stderr)
+"""
+
+
+def test_cli_start_up_loads_only_what_the_command_needs(raflow):
+    """Issue 9, CLI start-up (the figures are bench/scale.py's): `raflow --help` loads neither SQLAlchemy nor
+    Flask, and `raflow task list` reads with SQLAlchemy Core alone: no ORM, no Flask, no SpiffWorkflow."""
+    raflow("deploy", str(TESTLAND))
+    raflow("user", "add", "clara", "--role", "clerk", "--jurisdiction", "testland")
+    raflow("case", "start", "--jurisdiction", "testland", "--process", "tl_main", "--as", "clara")
+
+    def loaded(*args):
+        proc = subprocess.run([sys.executable, "-c", _LOADED, *args], env=raflow.env, capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout, set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+    out, modules = loaded("--help")
+    assert "task" in out and not modules & {"sqlalchemy", "flask", "SpiffWorkflow"}
+    out, modules = loaded("task", "list", "--as", "clara")
+    assert "Record the decision" in out and "sqlalchemy" in modules
+    assert not modules & {"sqlalchemy.orm", "flask", "SpiffWorkflow", "psycopg", "jinja2"}, modules
+
 @pytest.mark.parametrize("args, message", [
     (["task", "complete", "nope", "--as", "clara"], "no open task 'nope'"),
     (["task", "list", "--as", "nobody"], "unknown user 'nobody'"),
