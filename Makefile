@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml package.json package-lock.json api/studio_assets/modele
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# byte-compile our own modules as pip does an installed package's: an editable install does not, and
+	# where PYTHONDONTWRITEBYTECODE is set every command would compile them again (CLI start-up, issue 9)
+	$(BIN)/python -m compileall -q engine api forms tools > /dev/null
 	npm ci --no-audit --no-fund --loglevel=error
 	# the studio's modeler (bpmn-js + properties panel + differ), served from our host
 	node_modules/.bin/esbuild api/studio_assets/modeler.js api/studio_assets/modeler.css --bundle --minify \
