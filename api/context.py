@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -28,7 +29,9 @@ class Context:
     def db(self):
         from engine.database import Database
 
-        return Database(self.database_url)
+        db = Database(self.database_url)
+        gc.freeze()  # what SQLAlchemy and the driver just imported lives as long as the process: no collection walks it
+        return db
 
     @cached_property
     def cases(self):
