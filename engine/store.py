@@ -1,7 +1,8 @@
 """The ORM classes of the core tables (engine.tables) and the database handle (engine.database).
 
-Each class maps a Core table of engine.tables; code that loads, changes or adds rows as objects uses
-these, code that only selects columns may use the tables and a Core connection instead.
+Each class but Document maps a Core table of engine.tables; code that loads, changes or adds rows as
+objects uses these, code that only selects columns may use the tables and a Core connection instead.
+Document is still declared here: no Core-only reader needs it.
 """
 
 from __future__ import annotations
